@@ -1,0 +1,16 @@
+/**
+ * What the server entry (server/index.ts) hands every loader and action: facts
+ * only the socket knows, which remix-serve would not give us.
+ */
+declare module "@remix-run/node" {
+  interface AppLoadContext {
+    /** The client's IP: the socket's, or from X-Forwarded-For when TRUST_PROXY says so. */
+    clientIp: string;
+    /** From the X-Request-Id header, or generated; echoed on the response. */
+    requestId: string;
+    /** Whether the client reached us over HTTPS (directly or via a trusted proxy). */
+    secure: boolean;
+  }
+}
+
+export {};

@@ -1,0 +1,89 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  isRouteErrorResponse,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import { SiteFooter, SiteHeader } from "./components/site-chrome";
+import { requestSession } from "./session/customer.server";
+import stylesheet from "./styles/app.css";
+
+export interface RootData {
+  signedIn: boolean;
+}
+
+// Only whether a session exists: no upstream call on every navigation.
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const signedIn = (await requestSession(request, context).get()) !== null;
+  return Response.json({ signedIn } satisfies RootData);
+}
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.ico", sizes: "any" },
+];
+
+export const meta: MetaFunction = () => [
+  { title: "Northwind Bank" },
+  { name: "description", content: "Your accounts, payments and transactions." },
+];
+
+export function Layout({ children }: { children: ReactNode }) {
+  const root = useRouteLoaderData<RootData>("root");
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <SiteHeader signedIn={root?.signedIn ?? false} />
+        <main id="main" className="page" tabIndex={-1}>
+          {children}
+        </main>
+        <SiteFooter />
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+/** Friendly words for whatever went wrong; never a stack trace or internals. */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  return (
+    <section className="card narrow" aria-labelledby="error-title">
+      <p className="eyebrow">Error {status}</p>
+      <h1 id="error-title">{notFound ? "We can't find that page" : "Something went wrong"}</h1>
+      <p>
+        {notFound
+          ? "The address may be mistyped, or the page may have moved."
+          : "We couldn't complete that just now. Please try again in a moment."}
+      </p>
+      <p>
+        <a className="button" href="/">
+          Go to the home page
+        </a>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,77 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { FormField } from "~/components/form-field";
+import { SubmitButton } from "~/components/submit-button";
+import { readForm } from "~/forms.server";
+import { safeRedirect } from "~/redirect.server";
+import { requestSession } from "~/session/customer.server";
+import { signIn, type SignInFormState } from "~/sign-in.server";
+
+const NOTICES = {
+  expired: "Your session has ended. Please sign in again.",
+  "signed-out": "You have signed out.",
+} as const;
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  const redirectTo = safeRedirect(url.searchParams.get("redirectTo"));
+  if (await requestSession(request, context).get()) throw redirect(redirectTo);
+  const reason = url.searchParams.get("reason");
+  return Response.json({
+    redirectTo: url.searchParams.has("redirectTo") ? redirectTo : "",
+    notice: reason === "expired" || reason === "signed-out" ? NOTICES[reason] : null,
+  });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  return signIn(request, context, "password", await readForm(request));
+}
+
+export const meta: MetaFunction = () => [{ title: "Sign in · Northwind Bank" }];
+
+export default function Login() {
+  const { redirectTo, notice } = useLoaderData<{ redirectTo: string; notice: string | null }>();
+  const result = useActionData<SignInFormState>();
+  const errors = result?.fieldErrors ?? {};
+  const codeLink = redirectTo ? `/login/code?redirectTo=${encodeURIComponent(redirectTo)}` : "/login/code";
+  return (
+    <section className="card narrow" aria-labelledby="login-title">
+      <h1 id="login-title">Sign in</h1>
+      {notice && !result ? (
+        <p className="alert" role="status">
+          {notice}
+        </p>
+      ) : null}
+      {result?.message ? (
+        <p className="alert alert--error" role="alert">
+          {result.message}
+        </p>
+      ) : null}
+      <Form method="post" noValidate={false}>
+        <input type="hidden" name="redirectTo" value={result?.values.redirectTo ?? redirectTo} />
+        <FormField
+          name="email"
+          label="Email"
+          type="email"
+          autoComplete="username"
+          required
+          defaultValue={result?.values.email}
+          error={errors.email}
+        />
+        <FormField
+          name="password"
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          required
+          error={errors.password}
+        />
+        <SubmitButton pending="Signing in…">Sign in</SubmitButton>
+      </Form>
+      <p className="muted-link">
+        No password to hand? <Link to={codeLink}>Sign in with a code sent to your email</Link>
+      </p>
+    </section>
+  );
+}

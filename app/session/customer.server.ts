@@ -1,0 +1,236 @@
+import { randomUUID } from "node:crypto";
+import { redirect, type AppLoadContext } from "@remix-run/node";
+import { isUpstreamError, type CallContext } from "../../services/index.server";
+import type { TokenSet } from "../../types/domain";
+import { logger } from "../logger.server";
+import { getServices } from "../services.server";
+import { loginPath } from "../redirect.server";
+import { getSessionRuntime } from "./runtime.server";
+import type { CustomerSession } from "./store.server";
+
+/** Refresh an access token this close to its expiry rather than let a call fail. */
+export const REFRESH_MARGIN_MS = 30_000;
+/** Write the rolling idle timestamp at most this often, so most responses set no cookie. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+type CookieChange = "none" | "commit" | "destroy";
+
+/**
+ * The session of one request. Every loader and action of a request shares it
+ * (it is keyed by the request's load context), so parallel loaders read the
+ * cookie once and refresh at most once; the cookie change is written once, on
+ * the way out (`appendSessionCookie`).
+ */
+export class RequestSession {
+  private loaded: Promise<CustomerSession | null> | undefined;
+  private current: CustomerSession | null = null;
+  private change: CookieChange = "none";
+  private refreshing: Promise<string | undefined> | undefined;
+  /** Set when the refresh token was refused: the customer must sign in again. */
+  private ended = false;
+
+  constructor(
+    readonly request: Request,
+    readonly context: AppLoadContext,
+  ) {}
+
+  get secure(): boolean {
+    return this.context.secure ?? new URL(this.request.url).protocol === "https:";
+  }
+
+  private get callContext(): CallContext {
+    return { signal: this.request.signal, requestId: this.context.requestId };
+  }
+
+  /** The signed-in session, or null (none, tampered, revoked, timed out). */
+  get(): Promise<CustomerSession | null> {
+    this.loaded ??= this.load();
+    return this.loaded;
+  }
+
+  private async load(): Promise<CustomerSession | null> {
+    const runtime = getSessionRuntime();
+    const session = await runtime.store.read(this.request, this.secure);
+    if (!session) {
+      // A cookie that no longer opens (tampered, old secret) is cleared, not kept around.
+      if (this.request.headers.get("cookie")?.includes("session=")) this.change = "destroy";
+      return null;
+    }
+    const now = Date.now();
+    const idle = now - session.lastSeenAt > runtime.idleTimeoutMs;
+    const expired = now - session.createdAt > runtime.absoluteTimeoutMs;
+    if (idle || expired || (await runtime.revocations.isRevoked(session.id))) {
+      this.change = "destroy";
+      return null;
+    }
+    if (now - session.lastSeenAt > TOUCH_INTERVAL_MS) {
+      session.lastSeenAt = now;
+      this.change = "commit";
+    }
+    this.current = session;
+    return session;
+  }
+
+  /** Begins a new session (a new id: no fixation), ending any the browser had. */
+  async start(tokens: TokenSet): Promise<void> {
+    const previous = await this.get();
+    if (previous) await this.revoke(previous);
+    const now = Date.now();
+    this.current = { id: randomUUID(), tokens, createdAt: now, lastSeenAt: now };
+    this.loaded = Promise.resolve(this.current);
+    this.change = "commit";
+  }
+
+  /** Signs out: revokes the session id (replays are refused) and clears the cookie. */
+  async end(): Promise<CustomerSession | null> {
+    const session = await this.get();
+    if (session) await this.revoke(session);
+    this.current = null;
+    this.change = "destroy";
+    return session;
+  }
+
+  private async revoke(session: CustomerSession) {
+    const runtime = getSessionRuntime();
+    await runtime.revocations.revoke(session.id, session.createdAt + runtime.absoluteTimeoutMs);
+  }
+
+  /**
+   * A usable access token: refreshed first when it is about to expire. If Auth
+   * cannot refresh right now, the old token is returned and the caller degrades.
+   */
+  async accessToken(): Promise<string> {
+    const session = await this.requireSession();
+    if (session.tokens.accessTokenExpiresAt - Date.now() > REFRESH_MARGIN_MS) return session.tokens.accessToken;
+    return (await this.refresh()) ?? session.tokens.accessToken;
+  }
+
+  /**
+   * Calls an upstream with the customer's token. An upstream that says 401 once
+   * gets one retry after a refresh (its clock, or a revocation, may differ from ours).
+   */
+  async withToken<T>(call: (accessToken: string, context: CallContext) => Promise<T>): Promise<T> {
+    const token = await this.accessToken();
+    try {
+      return await call(token, this.callContext);
+    } catch (error) {
+      if (!isUpstreamError(error, "unauthorized")) throw error;
+      const refreshed = await this.refresh();
+      if (!refreshed || refreshed === token) throw error;
+      return call(refreshed, this.callContext);
+    }
+  }
+
+  private refresh(): Promise<string | undefined> {
+    this.refreshing ??= this.runRefresh();
+    return this.refreshing;
+  }
+
+  private async runRefresh(): Promise<string | undefined> {
+    const session = await this.requireSession();
+    const { refresher } = getSessionRuntime();
+    const { refreshToken } = session.tokens;
+    try {
+      // Not the request's abort signal: other requests may be waiting on this refresh.
+      const tokens = await refresher.refresh(refreshToken, () =>
+        getServices().auth.refresh(refreshToken, { requestId: this.context.requestId }),
+      );
+      session.tokens = tokens;
+      if (this.change !== "destroy") this.change = "commit";
+      return tokens.accessToken;
+    } catch (error) {
+      if (isUpstreamError(error, "rejected") || isUpstreamError(error, "unauthorized")) {
+        logger.info({ requestId: this.context.requestId, code: isUpstreamError(error) ? error.code : undefined }, "refresh refused; session ended");
+        this.ended = true;
+        await this.end();
+        throw await this.signInAgain("expired");
+      }
+      logger.warn({ requestId: this.context.requestId, err: String(error) }, "refresh failed; keeping session");
+      return undefined;
+    }
+  }
+
+  private async requireSession(): Promise<CustomerSession> {
+    const session = await this.get();
+    if (!session) throw await this.signInAgain(this.ended ? "expired" : undefined);
+    return session;
+  }
+
+  /**
+   * A redirect to sign-in that comes back here afterwards. It carries the cookie
+   * change itself: Remix sends thrown redirects of documents without entry.server.
+   */
+  async signInAgain(reason?: "expired"): Promise<Response> {
+    const headers = new Headers();
+    await appendCookieChange(this, headers);
+    return redirect(loginPath(pathOf(new URL(this.request.url)), reason), { headers });
+  }
+
+  /**
+   * The `Set-Cookie` value this request's session needs, if any: given once, so a
+   * response that already carries it does not get it twice.
+   */
+  async takeCookieHeader(): Promise<string | undefined> {
+    const change = this.change;
+    this.change = "none";
+    const runtime = getSessionRuntime();
+    if (change === "destroy") return runtime.store.destroy(this.secure);
+    if (change === "commit" && this.current) {
+      // Signed out while this request was running: never bring the session back.
+      if (await runtime.revocations.isRevoked(this.current.id)) return runtime.store.destroy(this.secure);
+      return runtime.store.commit(this.current, this.secure, this.current.createdAt + runtime.absoluteTimeoutMs);
+    }
+    return undefined;
+  }
+
+  /** Whether the response is personal (a session was read or changed): then nobody may cache it. */
+  get personal(): boolean {
+    return this.loaded !== undefined;
+  }
+}
+
+/** The page the customer asked for, without Remix's `_data` parameter. */
+function pathOf(url: URL): string {
+  const search = new URLSearchParams(url.search);
+  search.delete("_data");
+  const query = search.toString();
+  return url.pathname + (query ? `?${query}` : "");
+}
+
+const sessions = new WeakMap<AppLoadContext, RequestSession>();
+
+/** The session of this request, shared by all its loaders and actions. */
+export function requestSession(request: Request, context: AppLoadContext): RequestSession {
+  let session = sessions.get(context);
+  if (!session) {
+    session = new RequestSession(request, context);
+    sessions.set(context, session);
+  }
+  return session;
+}
+
+/** The signed-in customer's session, or a thrown redirect to `/login?redirectTo=<this page>`. */
+export async function requireCustomer(request: Request, context: AppLoadContext): Promise<RequestSession> {
+  const session = requestSession(request, context);
+  if (!(await session.get())) throw await session.signInAgain();
+  return session;
+}
+
+/**
+ * Writes the request's session cookie change onto the outgoing headers, and marks
+ * personal responses uncacheable. Called once per response by entry.server
+ * (documents and data requests) and by resource routes that use the session.
+ */
+export async function appendSessionCookie(context: AppLoadContext, headers: Headers): Promise<void> {
+  const session = sessions.get(context);
+  if (session) await appendCookieChange(session, headers);
+}
+
+async function appendCookieChange(session: RequestSession, headers: Headers) {
+  const cookie = await session.takeCookieHeader();
+  if (cookie) headers.append("Set-Cookie", cookie);
+  if (session.personal) {
+    headers.set("Cache-Control", "private, no-store");
+    if (!headers.get("Vary")?.includes("Cookie")) headers.append("Vary", "Cookie");
+  }
+}

@@ -1,0 +1,93 @@
+import { createCookie, type Cookie } from "@remix-run/node";
+import { z } from "zod";
+import type { TokenSet } from "../../types/domain";
+import { createSealer, type Sealer } from "./seal.server";
+
+/** What a signed-in browser's session holds. Only ever on the server side of the cookie. */
+export interface CustomerSession {
+  /** New at every sign-in (no fixation); the key for revocation. */
+  id: string;
+  tokens: TokenSet;
+  /** Epoch ms of sign-in: the absolute timeout counts from here. */
+  createdAt: number;
+  /** Epoch ms of the last request: the idle timeout counts from here. */
+  lastSeenAt: number;
+}
+
+/**
+ * Where sessions live. The cookie store keeps the whole (encrypted) session in
+ * the cookie; a server-side store would keep only an id there.
+ */
+export interface SessionStore {
+  /** The session the request carries, or null for none, tampered or undecryptable. */
+  read(request: Request, secure: boolean): Promise<CustomerSession | null>;
+  /** A `Set-Cookie` value that stores the session until `expiresAt` (epoch ms). */
+  commit(session: CustomerSession, secure: boolean, expiresAt: number): Promise<string>;
+  /** A `Set-Cookie` value that removes the session cookie. */
+  destroy(secure: boolean): Promise<string>;
+}
+
+/** Over HTTPS the cookie is `__Host-` prefixed: Secure, Path=/, no Domain, so no subdomain can plant one. */
+export function sessionCookieName(secure: boolean) {
+  return secure ? "__Host-session" : "session";
+}
+
+/**
+ * Cookie sessions whose contents are sealed with AES-256-GCM and then signed by
+ * Remix's cookie (HMAC) with the same rotatable secrets.
+ */
+export function createCookieSessionStore(secrets: string[]): SessionStore {
+  const sealer: Sealer = createSealer(secrets, "session");
+  const options = (secure: boolean) => ({ httpOnly: true, sameSite: "lax" as const, path: "/", secure, secrets });
+  const secureCookie = createCookie(sessionCookieName(true), options(true));
+  const plainCookie = createCookie(sessionCookieName(false), options(false));
+  const cookie = (secure: boolean): Cookie => (secure ? secureCookie : plainCookie);
+
+  return {
+    async read(request, secure) {
+      const header = request.headers.get("cookie");
+      if (!header) return null;
+      let sealed: unknown;
+      try {
+        sealed = await cookie(secure).parse(header);
+      } catch {
+        return null;
+      }
+      if (typeof sealed !== "string") return null;
+      const json = sealer.open(sealed);
+      if (json === undefined) return null;
+      return parseSession(json);
+    },
+
+    async commit(session, secure, expiresAt) {
+      const maxAge = Math.max(0, Math.floor((expiresAt - Date.now()) / 1000));
+      return cookie(secure).serialize(sealer.seal(JSON.stringify(session)), { maxAge });
+    },
+
+    async destroy(secure) {
+      return cookie(secure).serialize("", { maxAge: 0, expires: new Date(0) });
+    },
+  };
+}
+
+// The cookie is ours and authenticated, but its shape is still checked: an old
+// format after a deploy means "signed out", not a crash.
+const sessionSchema = z.object({
+  id: z.string().min(1),
+  tokens: z.object({
+    accessToken: z.string().min(1),
+    refreshToken: z.string().min(1),
+    accessTokenExpiresAt: z.number(),
+  }),
+  createdAt: z.number(),
+  lastSeenAt: z.number(),
+});
+
+function parseSession(json: string): CustomerSession | null {
+  try {
+    const parsed = sessionSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,43 @@
+import { randomBytes } from "node:crypto";
+import { SERVICE_URL_VARS } from "../app/env.server";
+import { DEFAULT_PORTS, STANDIN_DEFAULTS, startStandins, type Standins } from "../upstream";
+import { standinOptionsFromEnv } from "../upstream/config";
+
+/**
+ * With no service URLs configured, `npm start` brings its own microservices: the
+ * stand-ins on their contract ports, and dev defaults for the settings that only
+ * make sense against them. Configuring some URLs but not all is a mistake, not a
+ * request for stand-ins, and stops the app naming what is missing.
+ */
+export async function startEmbeddedStandinsIfUnconfigured(
+  env: Record<string, string | undefined>,
+  warn: (message: string) => void,
+): Promise<Standins | undefined> {
+  const configured = SERVICE_URL_VARS.filter((name) => env[name]);
+  if (configured.length === SERVICE_URL_VARS.length) return undefined;
+  if (configured.length > 0) {
+    const missing = SERVICE_URL_VARS.filter((name) => !env[name]);
+    throw new Error(
+      `Invalid configuration: ${missing[0]} is required when ${configured[0]} is set (set all five service URLs, or none to use the stand-ins)`,
+    );
+  }
+
+  env.AUTH_CLIENT_ID ||= STANDIN_DEFAULTS.clientId;
+  env.AUTH_CLIENT_SECRET ||= STANDIN_DEFAULTS.clientSecret;
+  env.ADS_API_KEY ||= STANDIN_DEFAULTS.adsApiKey;
+  env.ADS_ALLOWED_ORIGINS ||= "*";
+  if (!env.SESSION_SECRET) {
+    env.SESSION_SECRET = randomBytes(32).toString("hex");
+    warn("SESSION_SECRET is not set: using a random one, so sessions end when the app restarts.");
+  }
+
+  // STANDIN_PORTS=auto picks free ports (tests beside a running `npm start`).
+  const ports = env.STANDIN_PORTS === "auto" ? {} : { ...DEFAULT_PORTS };
+  const standins = await startStandins({ ...standinOptionsFromEnv(env), ports });
+  env.AUTH_SERVICE_URL = standins.urls.auth;
+  env.USERS_SERVICE_URL = standins.urls.users;
+  env.PAYMENTS_SERVICE_URL = standins.urls.payments;
+  env.TRANSACTIONS_SERVICE_URL = standins.urls.transactions;
+  env.ADS_SERVICE_URL = standins.urls.ads;
+  return standins;
+}

@@ -1,0 +1,114 @@
+/**
+ * The one way to run the app (`npm start`, `npm run dev`, Playwright, benchmarks).
+ * Our own entry instead of remix-serve, because the BFF needs what remix-serve
+ * cannot give it: the client IP and a request id in the load context, the
+ * embedded stand-ins, and a graceful drain on SIGTERM (docs/decisions/003).
+ */
+import { existsSync } from "node:fs";
+import { createServer } from "node:http";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
+import express from "express";
+import { getEnv } from "../app/env.server";
+import { logger } from "../app/logger.server";
+import { markDraining } from "../app/readiness.server";
+import { closeUpstreamPools } from "../services/index.server";
+import { DEMO_CUSTOMERS } from "../upstream";
+import { refuseCrossSiteWrites } from "./cross-site";
+import { startEmbeddedStandinsIfUnconfigured } from "./embedded";
+import { requestContext } from "./request-context";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const buildPath = path.join(root, "build", "index.js");
+const DRAIN_TIMEOUT_MS = 10_000;
+
+if (existsSync(path.join(root, ".env"))) process.loadEnvFile(path.join(root, ".env"));
+
+let standins: Awaited<ReturnType<typeof startEmbeddedStandinsIfUnconfigured>>;
+let env: ReturnType<typeof getEnv>;
+try {
+  standins = await startEmbeddedStandinsIfUnconfigured(process.env, (message) => logger.warn(message));
+  env = getEnv();
+} catch (error) {
+  // One clear line naming the setting, not a stack trace.
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
+
+const isDev = env.NODE_ENV === "development" && Boolean(process.env.REMIX_DEV_ORIGIN);
+
+async function importBuild(): Promise<ServerBuild> {
+  // A query string defeats the ESM cache, so dev rebuilds are picked up.
+  const url = pathToFileURL(buildPath).href + (isDev ? `?t=${Date.now()}` : "");
+  return (await import(url)) as ServerBuild;
+}
+
+let build = await importBuild();
+
+const app = express();
+app.disable("x-powered-by");
+if (env.TRUST_PROXY !== undefined) app.set("trust proxy", env.TRUST_PROXY);
+
+// Fingerprinted assets never change; everything else in public/ may.
+app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
+app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
+
+// CSRF, on top of SameSite cookies: no state change from another site, whatever
+// the route (documents, fetchers, data requests, resource routes).
+app.use(refuseCrossSiteWrites);
+
+app.all(
+  "*",
+  isDev
+    ? (req, res, next) => createRequestHandler({ build, mode: "development", getLoadContext: requestContext })(req, res, next)
+    : createRequestHandler({ build, mode: env.NODE_ENV, getLoadContext: requestContext }),
+);
+
+const server = createServer(app);
+server.keepAliveTimeout = 65_000;
+
+server.listen(env.PORT, () => {
+  const url = `http://localhost:${env.PORT}`;
+  logger.info({ url, standins: Boolean(standins) }, "app listening");
+  if (isDev) void broadcastDevReady(build);
+  console.log(`\n  Northwind Bank is running at ${url}\n`);
+  if (standins) {
+    console.log("  Stand-in microservices: " + Object.entries(standins.urls).map(([n, u]) => `${n} ${u}`).join(", "));
+    console.log("  Demo customers:");
+    for (const customer of DEMO_CUSTOMERS) console.log(`    ${customer.email}  ${customer.password}  (${customer.name})`);
+    console.log("");
+  }
+});
+
+if (isDev) {
+  const { watch } = await import("node:fs");
+  watch(path.dirname(buildPath), { persistent: false }, async (_event, file) => {
+    if (file !== "index.js") return;
+    build = await importBuild();
+    await broadcastDevReady(build);
+  });
+}
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "draining");
+  markDraining();
+  const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), DRAIN_TIMEOUT_MS).unref());
+  if ((await Promise.race([drained, timeout])) === "timeout") {
+    logger.warn({ timeoutMs: DRAIN_TIMEOUT_MS }, "drain timed out; closing remaining connections");
+    server.closeAllConnections();
+  }
+  await closeUpstreamPools();
+  await standins?.close();
+  logger.info("stopped");
+  process.exit(0);
+}
+
+process.once("SIGTERM", () => void shutdown("SIGTERM"));
+process.once("SIGINT", () => void shutdown("SIGINT"));

@@ -1,0 +1,82 @@
+import { z } from "zod";
+import type { Account, PaymentReceipt, PaymentRequest } from "../types/domain";
+import { decimalToMinor, minorToDecimal } from "../types/money";
+import type { CallContext, ServiceHttp } from "./http.server";
+import { bearer } from "./bearer.server";
+
+const currency = z.string().regex(/^[A-Z]{3}$/, "ISO 4217 code");
+
+// Payments speaks camelCase with money as decimal strings; we carry minor units.
+const accountSchema = z
+  .object({
+    accountId: z.string().min(1),
+    iban: z.string().min(1),
+    currency,
+    availableBalance: z.string(),
+    ledgerBalance: z.string(),
+  })
+  .transform((account, ctx): Account => {
+    const available = decimalToMinor(account.availableBalance, account.currency);
+    const ledger = decimalToMinor(account.ledgerBalance, account.currency);
+    if (available === undefined || ledger === undefined) {
+      ctx.addIssue({ code: "custom", message: "balance is not a decimal amount in the account currency" });
+      return z.NEVER;
+    }
+    return {
+      id: account.accountId,
+      iban: account.iban,
+      available: { minor: available, currency: account.currency },
+      ledger: { minor: ledger, currency: account.currency },
+    };
+  });
+
+const paymentSchema = z.object({
+  paymentId: z.string().min(1),
+  status: z.string().min(1),
+  createdAt: z.iso.datetime({ offset: true }),
+});
+
+export function createPaymentsClient(http: ServiceHttp) {
+  return {
+    async currentAccount(accessToken: string, context?: CallContext): Promise<Account> {
+      const { data } = await http.request({
+        method: "GET",
+        path: "/v2/accounts/current",
+        headers: bearer(accessToken),
+        schema: accountSchema,
+        context,
+      });
+      return data;
+    },
+
+    /**
+     * Idempotent by `idempotencyKey`: the same key with the same payment returns the
+     * first receipt (`replayed: true`), so a resubmitted form never pays twice.
+     * Over-balance and other refusals surface as `UpstreamError` kind "rejected" (422).
+     */
+    async createPayment(
+      accessToken: string,
+      idempotencyKey: string,
+      payment: PaymentRequest,
+      context?: CallContext,
+    ): Promise<PaymentReceipt> {
+      const { status, data } = await http.request({
+        method: "POST",
+        path: "/v2/payments",
+        headers: { ...bearer(accessToken), "idempotency-key": idempotencyKey },
+        body: {
+          creditorIban: payment.creditorIban,
+          creditorName: payment.creditorName,
+          amount: minorToDecimal(payment.amount.minor, payment.amount.currency),
+          currency: payment.amount.currency,
+          remittanceInfo: payment.remittanceInfo,
+        },
+        schema: paymentSchema,
+        context,
+      });
+      return { id: data.paymentId, status: data.status, createdAt: data.createdAt, replayed: status === 200 };
+    },
+  };
+}
+
+export type PaymentsClient = ReturnType<typeof createPaymentsClient>;

@@ -1,0 +1,75 @@
+import type { Money } from "./money";
+
+/**
+ * Harmonised domain types: what `services/` returns after parsing each upstream's
+ * own convention (snake_case, camelCase, envelopes, decimal strings, minor units).
+ * camelCase, money as integer minor units, dates as ISO 8601 strings.
+ */
+
+export interface TokenSet {
+  accessToken: string;
+  refreshToken: string;
+  /** Epoch milliseconds at which the access token expires. */
+  accessTokenExpiresAt: number;
+}
+
+export interface UserProfile {
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  avatarUrl: string | null;
+  createdAt: string;
+  locale: string;
+  marketingSegments: string[];
+}
+
+export interface Account {
+  id: string;
+  iban: string;
+  available: Money;
+  ledger: Money;
+}
+
+export interface Transaction {
+  id: string;
+  amount: Money;
+  bookedAt: string;
+  counterpartyName: string;
+  counterpartyIban: string | null;
+  category: string;
+}
+
+export interface TransactionPage {
+  items: Transaction[];
+  nextCursor: string | null;
+}
+
+export interface PaymentRequest {
+  creditorName: string;
+  creditorIban: string;
+  amount: Money;
+  remittanceInfo: string;
+}
+
+export interface PaymentReceipt {
+  id: string;
+  status: string;
+  createdAt: string;
+  /** True when the upstream answered a replayed Idempotency-Key with the first result. */
+  replayed: boolean;
+}
+
+export const AD_PLACEMENTS = ["sidebar", "banner", "inline"] as const;
+export type AdPlacement = (typeof AD_PLACEMENTS)[number];
+
+export interface Ad {
+  id: string;
+  title: string;
+  body: string;
+  imageUrl: string;
+  imageWidth: number;
+  imageHeight: number;
+  clickUrl: string;
+  sponsor: string;
+}
