@@ -44,8 +44,9 @@ export default defineConfig({
       LOG_LEVEL: "warn",
       SESSION_SECRET: "e2e-session-secret-that-is-long-enough-000001",
       ADS_ALLOWED_ORIGINS: "*",
-      // Ephemeral stand-in ports, so the tests run beside a developer's `npm start`.
-      STANDIN_PORTS: "auto",
+      // Stand-ins on 4201–4205, so the tests run beside a developer's `npm start`
+      // and can read the Auth stand-in's dev outbox (tests/e2e/support.ts).
+      STANDIN_PORTS: "4201",
       STANDIN_FAILURE_RATE: process.env.STANDIN_FAILURE_RATE ?? "",
     },
   },

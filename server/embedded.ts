@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { SERVICE_URL_VARS } from "../app/env.server";
-import { DEFAULT_PORTS, STANDIN_DEFAULTS, startStandins, type Standins } from "../upstream";
+import { DEFAULT_PORTS, SERVICE_NAMES, STANDIN_DEFAULTS, startStandins, type PerService, type Standins } from "../upstream";
 import { standinOptionsFromEnv } from "../upstream/config";
 
 /**
@@ -31,8 +31,7 @@ export async function startEmbeddedStandinsIfUnconfigured(
     warn("SESSION_SECRET is not set: using a random one, so sessions end when the app restarts.");
   }
 
-  // STANDIN_PORTS=auto picks free ports (tests beside a running `npm start`).
-  const ports = env.STANDIN_PORTS === "auto" ? {} : { ...DEFAULT_PORTS };
+  const ports = standinPorts(env.STANDIN_PORTS);
   const standins = await startStandins({ ...standinOptionsFromEnv(env), ports });
   env.AUTH_SERVICE_URL = standins.urls.auth;
   env.USERS_SERVICE_URL = standins.urls.users;
@@ -40,4 +39,18 @@ export async function startEmbeddedStandinsIfUnconfigured(
   env.TRANSACTIONS_SERVICE_URL = standins.urls.transactions;
   env.ADS_SERVICE_URL = standins.urls.ads;
   return standins;
+}
+
+/**
+ * STANDIN_PORTS: unset → the contract's 4101–4105; "auto" → free ports; a number N
+ * → N…N+4 in the contract's order (tests beside a running `npm start`).
+ */
+function standinPorts(setting: string | undefined): PerService {
+  if (!setting) return { ...DEFAULT_PORTS };
+  if (setting === "auto") return {};
+  const base = Number(setting);
+  if (!Number.isInteger(base) || base < 1 || base > 65530) {
+    throw new Error(`Invalid configuration: STANDIN_PORTS must be "auto" or a port number, not "${setting}"`);
+  }
+  return Object.fromEntries(SERVICE_NAMES.map((name, index) => [name, base + index]));
 }

@@ -18,7 +18,12 @@ Object.assign(process.env, {
   ADS_ALLOWED_ORIGINS: "https://partner.example",
 });
 
-afterEach(() => standins.reset());
+afterEach(async () => {
+  standins.reset();
+  // Fresh rate-limit counters, revocation list and refresh memo for every test.
+  const { resetSessionRuntime } = await import("../../app/session/runtime.server");
+  resetSessionRuntime();
+});
 
 afterAll(async () => {
   const { closeUpstreamPools } = await import("../../services/index.server");

@@ -1,0 +1,90 @@
+import { STANDIN_DEFAULTS } from "../../upstream";
+import { createServices } from "../../services/index.server";
+import { standins } from "../../tests/support/standins";
+import { DEMO } from "../../tests/support/session";
+import { createCookieSessionStore, type CustomerSession } from "./store.server";
+
+const SECRET = "s".repeat(40);
+
+async function realSession(): Promise<CustomerSession> {
+  const services = createServices({
+    urls: standins.urls,
+    clientId: STANDIN_DEFAULTS.clientId,
+    clientSecret: STANDIN_DEFAULTS.clientSecret,
+    adsApiKey: STANDIN_DEFAULTS.adsApiKey,
+    connectTimeoutMs: 500,
+    timeoutMs: 2_000,
+  });
+  const tokens = await services.auth.passwordLogin(DEMO.ada.email, DEMO.ada.password);
+  return { id: crypto.randomUUID(), tokens, createdAt: Date.now(), lastSeenAt: Date.now() };
+}
+
+const requestWith = (setCookie: string) =>
+  new Request("http://localhost/", { headers: { cookie: setCookie.split(";")[0] ?? "" } });
+
+describe("the cookie session store", () => {
+  it("sets an HttpOnly, SameSite=Lax, Path=/ cookie without Secure over http", async () => {
+    const cookie = await createCookieSessionStore([SECRET]).commit(await realSession(), false, Date.now() + 60_000);
+    expect(cookie).toMatch(/^session=/);
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("SameSite=Lax");
+    expect(cookie).toContain("Path=/");
+    expect(cookie).not.toContain("Secure");
+    expect(cookie).not.toContain("Domain");
+    expect(cookie).toMatch(/Max-Age=(59|60);/);
+  });
+
+  it("uses a Secure __Host- cookie over https", async () => {
+    const cookie = await createCookieSessionStore([SECRET]).commit(await realSession(), true, Date.now() + 60_000);
+    expect(cookie).toMatch(/^__Host-session=/);
+    expect(cookie).toContain("Secure");
+    expect(cookie).toContain("Path=/");
+  });
+
+  it("stays well under 4096 bytes with the stand-in's real tokens, and hides them", async () => {
+    const session = await realSession();
+    const cookie = await createCookieSessionStore([SECRET]).commit(session, true, Date.now() + 60_000);
+    expect(cookie.length).toBeLessThan(4096);
+    expect(cookie).not.toContain(session.tokens.accessToken.slice(0, 20));
+    expect(cookie).not.toContain(session.tokens.refreshToken);
+    const value = decodeURIComponent(cookie.split(";")[0]?.split("=")[1] ?? "");
+    expect(Buffer.from(value, "base64").toString("latin1")).not.toMatch(/eyJ|refresh/);
+  });
+
+  it("reads back what it committed", async () => {
+    const store = createCookieSessionStore([SECRET]);
+    const session = await realSession();
+    const cookie = await store.commit(session, false, Date.now() + 60_000);
+    await expect(store.read(requestWith(cookie), false)).resolves.toEqual(session);
+  });
+
+  it("reads the cookie of the request's scheme only", async () => {
+    const store = createCookieSessionStore([SECRET]);
+    const cookie = await store.commit(await realSession(), false, Date.now() + 60_000);
+    await expect(store.read(requestWith(cookie), true)).resolves.toBeNull();
+  });
+
+  it("treats a tampered, foreign or garbage cookie as no session", async () => {
+    const store = createCookieSessionStore([SECRET]);
+    const cookie = await store.commit(await realSession(), false, Date.now() + 60_000);
+    const [name, value = ""] = (cookie.split(";")[0] ?? "").split("=");
+    const middle = Math.floor(value.length / 2);
+    const flipped = value.slice(0, middle) + (value[middle] === "A" ? "B" : "A") + value.slice(middle + 1);
+    await expect(store.read(requestWith(`${name}=${flipped}`), false)).resolves.toBeNull();
+    await expect(store.read(requestWith(`${name}=garbage`), false)).resolves.toBeNull();
+    await expect(createCookieSessionStore(["x".repeat(40)]).read(requestWith(cookie), false)).resolves.toBeNull();
+  });
+
+  it("keeps sessions across a secret rotation", async () => {
+    const session = await realSession();
+    const cookie = await createCookieSessionStore([SECRET]).commit(session, false, Date.now() + 60_000);
+    const rotated = createCookieSessionStore(["r".repeat(40), SECRET]);
+    await expect(rotated.read(requestWith(cookie), false)).resolves.toEqual(session);
+  });
+
+  it("destroys with an expired, empty cookie", async () => {
+    const cookie = await createCookieSessionStore([SECRET]).destroy(false);
+    expect(cookie).toMatch(/^session=;/);
+    expect(cookie).toContain("Max-Age=0");
+  });
+});
