@@ -1,0 +1,11 @@
+/**
+ * Development credentials shared by the stand-ins and the app's server entry, so
+ * both sides agree without configuration when the stand-ins are embedded.
+ * They are not secrets: they only ever unlock the local stand-ins.
+ */
+export const STANDIN_DEFAULTS = {
+  clientId: "bff-dev",
+  clientSecret: "dev-client-secret",
+  adsApiKey: "dev-ads-key",
+  accessTokenTtlS: 300,
+} as const;

@@ -1,0 +1,102 @@
+import {
+  SignJWT,
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  jwtVerify,
+  type CryptoKey,
+  type JSONWebKeySet,
+} from "jose";
+
+/**
+ * Auth's access tokens: short-lived ES256 JWTs. Auth publishes the public key as
+ * a JWKS; Users, Payments and Transactions verify against a key set built from
+ * that same published document, as a real resource server would after fetching it.
+ */
+
+export const ACCESS_TOKEN_ISSUER = "urn:standin:auth";
+export const ACCESS_TOKEN_AUDIENCE = "urn:standin:api";
+const ALGORITHM = "ES256";
+/** RFC 9068's media type for JWT access tokens, so an ID token or other JWT is not mistaken for one. */
+const TOKEN_TYPE = "at+jwt";
+
+export interface AccessTokenClaims {
+  /** The user id. */
+  sub: string;
+  /** The login (grant) the token belongs to: revoking the grant kills the token. */
+  sid: string;
+  /** Unique per token, so a single access token can be revoked. */
+  jti: string;
+  iat: number;
+  exp: number;
+}
+
+export interface TokenKeys {
+  /** What `GET /.well-known/jwks.json` serves. */
+  readonly jwks: JSONWebKeySet;
+  sign(claims: Pick<AccessTokenClaims, "sub" | "sid" | "jti">, nowMs: number, ttlS: number): Promise<string>;
+  /** The claims of a well-signed, unexpired access token, or undefined. Revocation is the caller's check. */
+  verify(token: string, nowMs: number): Promise<AccessTokenClaims | undefined>;
+}
+
+// Signature checks are the hot path under load; a verified token's signature never
+// changes, so remember it (bounded) and re-check only the expiry against the clock.
+const VERIFIED_CACHE_LIMIT = 10_000;
+
+export async function createTokenKeys(): Promise<TokenKeys> {
+  const { privateKey, publicKey } = await generateKeyPair(ALGORITHM);
+  const publicJwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  const jwks: JSONWebKeySet = { keys: [{ ...publicJwk, kid, alg: ALGORITHM, use: "sig" }] };
+  const keySet = createLocalJWKSet(jwks);
+  const verified = new Map<string, AccessTokenClaims>();
+
+  return {
+    jwks,
+    sign: (claims, nowMs, ttlS) => signToken(privateKey, kid, claims, nowMs, ttlS),
+    async verify(token, nowMs) {
+      const nowS = Math.floor(nowMs / 1000);
+      const cached = verified.get(token);
+      if (cached) return cached.exp > nowS ? cached : undefined;
+      try {
+        const { payload } = await jwtVerify(token, keySet, {
+          issuer: ACCESS_TOKEN_ISSUER,
+          audience: ACCESS_TOKEN_AUDIENCE,
+          algorithms: [ALGORITHM],
+          typ: TOKEN_TYPE,
+          currentDate: new Date(nowMs),
+          requiredClaims: ["sub", "sid", "jti", "iat", "exp"],
+        });
+        const { sub, sid, jti, iat, exp } = payload;
+        if (typeof sub !== "string" || typeof sid !== "string" || typeof jti !== "string") return undefined;
+        if (typeof iat !== "number" || typeof exp !== "number") return undefined;
+        const claims: AccessTokenClaims = { sub, sid, jti, iat, exp };
+        if (verified.size >= VERIFIED_CACHE_LIMIT) verified.clear();
+        verified.set(token, claims);
+        return claims;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+async function signToken(
+  privateKey: CryptoKey,
+  kid: string,
+  claims: Pick<AccessTokenClaims, "sub" | "sid" | "jti">,
+  nowMs: number,
+  ttlS: number,
+): Promise<string> {
+  const iat = Math.floor(nowMs / 1000);
+  return new SignJWT({ sid: claims.sid })
+    .setProtectedHeader({ alg: ALGORITHM, kid, typ: TOKEN_TYPE })
+    .setSubject(claims.sub)
+    .setJti(claims.jti)
+    .setIssuer(ACCESS_TOKEN_ISSUER)
+    .setAudience(ACCESS_TOKEN_AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + ttlS)
+    .sign(privateKey);
+}

@@ -1,0 +1,133 @@
+import { createAds, createDemoCustomers, type AccountSeed, type AdRecord, type TransactionRecord, type UserRecord } from "./data";
+import { createTokenKeys, type TokenKeys } from "./jwt";
+import { STANDIN_DEFAULTS } from "./defaults";
+import type { StandinOptions } from "./types";
+
+/**
+ * The stand-ins' whole memory: what a real backend would keep in its databases.
+ * One object shared by all five services' handlers (they are one process), so a
+ * payment is visible to Transactions at once and a revoked login is refused by
+ * every resource service. `reset()` puts it back to the demo data, in place, so
+ * handlers holding the state object see the reset.
+ */
+
+export interface Customer {
+  email: string;
+  password: string;
+  user: UserRecord;
+  account: AccountSeed;
+  /** Newest first; payments are prepended. */
+  transactions: TransactionRecord[];
+}
+
+/** One login (OAuth "grant"): every refresh token and access token of it dies with it. */
+export interface Grant {
+  id: string;
+  userId: string;
+  revoked: boolean;
+  /** The one refresh token that may be used next; older ones of this grant are reuse. */
+  currentRefreshToken: string;
+}
+
+export interface RefreshTokenRecord {
+  grantId: string;
+  /** Set once the token has been exchanged; presenting it again is reuse. */
+  rotated: boolean;
+  expiresAtMs: number;
+}
+
+export interface PasswordlessCode {
+  code: string;
+  expiresAtMs: number;
+  failedAttempts: number;
+  /** Used successfully, superseded by a newer code, or out of tries. */
+  dead: boolean;
+}
+
+export interface IdempotencyRecord {
+  /** Canonical JSON of the request body the key was first used with. */
+  bodyFingerprint: string;
+  /** The first response's body, replayed verbatim. */
+  response: { paymentId: string; status: "pending"; createdAt: string };
+}
+
+export interface StandinState {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly adsApiKey: string;
+  readonly accessTokenTtlS: number;
+  readonly now: () => number;
+  readonly keys: TokenKeys;
+
+  /** By user id. */
+  readonly customers: Map<string, Customer>;
+  /** Lower-cased e-mail → user id. */
+  readonly userIdByEmail: Map<string, string>;
+  readonly ads: AdRecord[];
+
+  readonly grants: Map<string, Grant>;
+  readonly refreshTokens: Map<string, RefreshTokenRecord>;
+  /** `jti`s of access tokens revoked one by one via /oauth/revoke. */
+  readonly revokedAccessTokens: Set<string>;
+  /** Lower-cased e-mail → the one live passwordless code (a new start supersedes the old). */
+  readonly passwordlessCodes: Map<string, PasswordlessCode>;
+  /** Lower-cased e-mail → every code "sent", newest first. */
+  readonly outbox: Map<string, string[]>;
+  /** `${userId}\n${Idempotency-Key}` → the first result: keys are scoped per user. */
+  readonly idempotency: Map<string, IdempotencyRecord>;
+
+  /** A process-wide counter for ids (payments); not reset, so ids never repeat within a run. */
+  nextSequence(): number;
+  /** Back to the initial demo data; all logins, codes and idempotency records forgotten. */
+  reset(): void;
+}
+
+export type StateOptions = Pick<StandinOptions, "clientId" | "clientSecret" | "adsApiKey" | "accessTokenTtlS" | "now">;
+
+export async function createStandinState(options: StateOptions): Promise<StandinState> {
+  const ttl = options.accessTokenTtlS ?? STANDIN_DEFAULTS.accessTokenTtlS;
+  if (!Number.isInteger(ttl) || ttl <= 0) throw new Error(`accessTokenTtlS must be a positive integer, got ${ttl}`);
+  const keys = await createTokenKeys();
+  let sequence = 0;
+
+  const state: StandinState = {
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    adsApiKey: options.adsApiKey,
+    accessTokenTtlS: ttl,
+    now: options.now ?? Date.now,
+    keys,
+    customers: new Map(),
+    userIdByEmail: new Map(),
+    ads: [],
+    grants: new Map(),
+    refreshTokens: new Map(),
+    revokedAccessTokens: new Set(),
+    passwordlessCodes: new Map(),
+    outbox: new Map(),
+    idempotency: new Map(),
+    nextSequence: () => ++sequence,
+    reset() {
+      state.customers.clear();
+      state.userIdByEmail.clear();
+      for (const demo of createDemoCustomers()) {
+        state.customers.set(demo.user.user_id, { ...demo });
+        state.userIdByEmail.set(demo.email.toLowerCase(), demo.user.user_id);
+      }
+      state.ads.splice(0, state.ads.length, ...createAds());
+      state.grants.clear();
+      state.refreshTokens.clear();
+      state.revokedAccessTokens.clear();
+      state.passwordlessCodes.clear();
+      state.outbox.clear();
+      state.idempotency.clear();
+    },
+  };
+  state.reset();
+  return state;
+}
+
+/** Trims and lower-cases an e-mail address, the key every e-mail lookup uses. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
