@@ -2,6 +2,9 @@ import { z } from "zod";
 import type { Ad, AdPlacement } from "../types/domain";
 import type { CallContext, ServiceHttp } from "./http.server";
 
+// Images are fetched by customers' and partners' browsers: only web or inline image URLs.
+const imageUrl = z.union([z.url({ protocol: /^https?$/ }), z.string().regex(/^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=]+$/)]);
+
 // Ads sends campaign internals, targeting and scoring: none of it leaves this schema.
 const adSchema = z
   .object({
@@ -9,7 +12,7 @@ const adSchema = z
     creative: z.object({
       headline: z.string(),
       body: z.string(),
-      image: z.object({ url: z.url(), width: z.number().int().positive(), height: z.number().int().positive() }),
+      image: z.object({ url: imageUrl, width: z.number().int().positive(), height: z.number().int().positive() }),
     }),
     click_url: z.url({ protocol: /^https?$/ }),
     sponsor_name: z.string(),

@@ -194,3 +194,26 @@ describe("ads client", () => {
     });
   });
 });
+
+describe("ads client image safety", () => {
+  it.each(["javascript:alert(1)", "data:text/html;base64,PHNjcmlwdD4=", "file:///etc/passwd"])(
+    "refuses a creative image URL like %s",
+    async (url) => {
+      standins.use(
+        http.get("*/ads", () =>
+          HttpResponse.json({
+            ads: [
+              {
+                id: "ad_1",
+                creative: { headline: "h", body: "b", image: { url, width: 1, height: 1 } },
+                click_url: "https://ok.example",
+                sponsor_name: "S",
+              },
+            ],
+          }),
+        ),
+      );
+      await expect(services().ads.list({ placement: "inline" })).rejects.toMatchObject({ kind: "invalid_response" });
+    },
+  );
+});

@@ -56,7 +56,7 @@ describe("GET /ads", () => {
       expect(typeof ad.id).toBe("string");
       expect(typeof ad.creative.headline).toBe("string");
       expect(typeof ad.creative.body).toBe("string");
-      expect(ad.creative.image.url).toMatch(/^https:\/\//);
+      expect(ad.creative.image.url).toMatch(/^data:image\/svg\+xml;base64,/);
       expect(Number.isInteger(ad.creative.image.width)).toBe(true);
       expect(Number.isInteger(ad.creative.image.height)).toBe(true);
       expect(ad.click_url).toMatch(/^https:\/\//);

@@ -452,6 +452,31 @@ const AD_SIZES: Record<Placement, { width: number; height: number }> = {
   inline: { width: 600, height: 200 },
 };
 
+const PALETTES = [
+  ["#0b5cad", "#49a3e8"],
+  ["#0d7a3e", "#6cc08b"],
+  ["#7a3e9d", "#c28be0"],
+  ["#b3541e", "#f0a45d"],
+] as const;
+
+/**
+ * A creative that needs no network: an SVG data URI with the sponsor's initial on
+ * a gradient. A real ad server would point at its CDN, which this closed machine
+ * (and a partner demo offline) could not reach.
+ */
+function creativeImage(spec: AdSpec, size: { width: number; height: number }): string {
+  const [from, to] = PALETTES[spec.sponsor.length % PALETTES.length] ?? PALETTES[0];
+  const initial = spec.sponsor.charAt(0);
+  const fontSize = Math.round(size.height * 0.6);
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${size.width}" height="${size.height}" viewBox="0 0 ${size.width} ${size.height}">` +
+    `<defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${from}"/><stop offset="1" stop-color="${to}"/></linearGradient></defs>` +
+    `<rect width="100%" height="100%" fill="url(#g)"/>` +
+    `<text x="50%" y="50%" dominant-baseline="central" text-anchor="middle" font-family="system-ui,sans-serif" font-weight="700" font-size="${fontSize}" fill="#ffffff" fill-opacity="0.9">${initial}</text>` +
+    `</svg>`;
+  return `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}`;
+}
+
 /** The ad inventory, best-scored first within each placement. */
 export function createAds(): AdRecord[] {
   const random = seededRandom(seedOf("ads"));
@@ -465,7 +490,7 @@ export function createAds(): AdRecord[] {
       creative: {
         headline: spec.headline,
         body: spec.body,
-        image: { url: `https://cdn.ads.example/creatives/${id}.png`, ...AD_SIZES[spec.placement], alt: spec.headline },
+        image: { url: creativeImage(spec, AD_SIZES[spec.placement]), ...AD_SIZES[spec.placement], alt: spec.headline },
         cta_label: "Learn more",
       },
       click_url: `https://${spec.domain}/offer?utm_source=fintech-bff&utm_medium=${spec.placement}&utm_campaign=${campaignId}`,
