@@ -1,6 +1,8 @@
 import { defineConfig, devices } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
+// First stand-in port (auth; then users, payments, transactions, ads): see tests/e2e/support.ts.
+const STANDIN_BASE_PORT = process.env.E2E_STANDIN_PORT ?? "4201";
 
 // Debian's Chromium (never a downloaded browser); the flags keep it off the closed network.
 const chromium = {
@@ -46,8 +48,11 @@ export default defineConfig({
       ADS_ALLOWED_ORIGINS: "*",
       // Stand-ins on 4201–4205, so the tests run beside a developer's `npm start`
       // and can read the Auth stand-in's dev outbox (tests/e2e/support.ts).
-      STANDIN_PORTS: "4201",
+      STANDIN_PORTS: STANDIN_BASE_PORT,
       STANDIN_FAILURE_RATE: process.env.STANDIN_FAILURE_RATE ?? "",
+      // Short-lived access tokens, so the refresh test (tests/e2e/sign-in.spec.ts) reaches
+      // the refresh window (30 s before expiry) 11 s after signing in, not after 4.5 minutes.
+      AUTH_ACCESS_TOKEN_TTL_S: "40",
     },
   },
 });

@@ -98,7 +98,8 @@ async function shutdown(signal: string) {
   logger.info({ signal }, "draining");
   markDraining();
   const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
+  // Keep-alive connections go idle as their last response finishes: close them then.
+  setInterval(() => server.closeIdleConnections(), 50).unref();
   const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), DRAIN_TIMEOUT_MS).unref());
   if ((await Promise.race([drained, timeout])) === "timeout") {
     logger.warn({ timeoutMs: DRAIN_TIMEOUT_MS }, "drain timed out; closing remaining connections");

@@ -1,9 +1,11 @@
 import type { MetaFunction } from "@remix-run/node";
-import { Link } from "@remix-run/react";
+import { Link, useRouteLoaderData } from "@remix-run/react";
+import type { RootData } from "~/root";
 
 export const meta: MetaFunction = () => [{ title: "Northwind Bank · Banking that stays out of your way" }];
 
 export default function Landing() {
+  const signedIn = useRouteLoaderData<RootData>("root")?.signedIn ?? false;
   return (
     <section className="hero" aria-labelledby="hero-title">
       <p className="eyebrow">Personal banking</p>
@@ -12,9 +14,15 @@ export default function Landing() {
         See your balance, follow every transaction and send payments in seconds, from any browser.
       </p>
       <p>
-        <Link className="button button--primary" to="/login">
-          Sign in
-        </Link>
+        {signedIn ? (
+          <Link className="button button--primary" to="/dashboard">
+            Go to your dashboard
+          </Link>
+        ) : (
+          <Link className="button button--primary" to="/login">
+            Sign in
+          </Link>
+        )}
       </p>
     </section>
   );

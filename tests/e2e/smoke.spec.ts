@@ -1,10 +1,11 @@
 import { expect, test } from "@playwright/test";
+import { signIn } from "./support";
 
 test("the landing page invites the customer to sign in", async ({ page }) => {
   const response = await page.goto("/");
   expect(response?.status()).toBe(200);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your money, clearly.");
-  await page.getByRole("link", { name: "Sign in" }).click();
+  await page.getByRole("main").getByRole("link", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/login$/);
 });
 
@@ -12,7 +13,7 @@ test("the landing page works with JavaScript disabled", async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto("/");
-  await expect(page.getByRole("link", { name: "Sign in" })).toHaveAttribute("href", "/login");
+  await expect(page.getByRole("main").getByRole("link", { name: "Sign in" })).toHaveAttribute("href", "/login");
   await context.close();
 });
 
@@ -34,4 +35,11 @@ test("/readyz is 200 with every stand-in answering", async ({ request }) => {
 
 test("/healthz is 200", async ({ request }) => {
   expect((await request.get("/healthz")).status()).toBe(200);
+});
+
+test("the landing page leads a signed-in customer to the dashboard", async ({ page }) => {
+  await signIn(page, "ada");
+  await page.goto("/");
+  await page.getByRole("main").getByRole("link", { name: "Go to your dashboard" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
 });
