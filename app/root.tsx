@@ -16,12 +16,16 @@ import stylesheet from "./styles/app.css";
 
 export interface RootData {
   signedIn: boolean;
+  /** The customer's name for the header, from the session: no upstream call per navigation. */
+  customerName: string | null;
 }
 
-// Only whether a session exists: no upstream call on every navigation.
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const signedIn = (await requestSession(request, context).get()) !== null;
-  return Response.json({ signedIn } satisfies RootData);
+  const session = await requestSession(request, context).get();
+  return Response.json({
+    signedIn: session !== null,
+    customerName: session?.profile?.fullName ?? null,
+  } satisfies RootData);
 }
 
 export const links: LinksFunction = () => [
@@ -49,7 +53,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <a className="skip-link" href="#main">
           Skip to content
         </a>
-        <SiteHeader signedIn={root?.signedIn ?? false} />
+        <SiteHeader signedIn={root?.signedIn ?? false} customerName={root?.customerName ?? null} />
         <main id="main" className="page" tabIndex={-1}>
           {children}
         </main>

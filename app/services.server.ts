@@ -29,3 +29,5 @@ export function getServices(): Services {
 export function resetServices() {
   services = undefined;
 }
+
+export { isUpstreamError, UpstreamError } from "../services/index.server";

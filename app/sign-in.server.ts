@@ -11,6 +11,8 @@ import { safeRedirect } from "./redirect.server";
 import { getServices } from "./services.server";
 import { requestSession } from "./session/customer.server";
 import { getSessionRuntime } from "./session/runtime.server";
+import { profileHints } from "./views/format.server";
+import { SECTION_BUDGET_MS } from "./views/section.server";
 
 export const email = z
   .string({ error: "Enter your email address." })
@@ -144,8 +146,12 @@ export async function signIn(
   }
 
   await getSessionRuntime().rateLimiter.reset(`sign-in:email:${parsed.data.email}`);
+  // Name, locale and ad segment for every page, without a Users call on each one.
+  const profile = await getServices()
+    .users.me(tokens.accessToken, { requestId: context.requestId, timeoutMs: SECTION_BUDGET_MS })
+    .then(profileHints, () => undefined);
   const session = requestSession(request, context);
-  await session.start(tokens);
+  await session.start(tokens, profile);
   const headers = new Headers();
   const cookie = await session.takeCookieHeader();
   if (cookie) headers.append("Set-Cookie", cookie);

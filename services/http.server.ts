@@ -8,6 +8,8 @@ export interface CallContext {
   signal?: AbortSignal;
   /** Forwarded as `X-Request-Id` so logs on both sides line up. */
   requestId?: string;
+  /** A tighter budget for this call than the client's, e.g. a page section's. */
+  timeoutMs?: number;
 }
 
 export interface UpstreamCallEvent {
@@ -93,7 +95,12 @@ export class ServiceHttp {
     const { service } = this;
     const started = performance.now();
     const budget = new AbortController();
-    const timer = setTimeout(() => budget.abort(new Timeout()), request.timeoutMs ?? this.options.timeoutMs);
+    const timeoutMs = Math.min(
+      request.timeoutMs ?? Number.POSITIVE_INFINITY,
+      request.context?.timeoutMs ?? Number.POSITIVE_INFINITY,
+      this.options.timeoutMs,
+    );
+    const timer = setTimeout(() => budget.abort(new Timeout()), timeoutMs);
     const callerSignal = request.context?.signal;
     const forwardAbort = () => budget.abort(callerSignal?.reason);
     callerSignal?.addEventListener("abort", forwardAbort, { once: true });

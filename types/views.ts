@@ -1,10 +1,76 @@
 /**
  * View models: exactly what a screen renders, nothing an upstream sent beyond it.
  * Loaders return these; components import them. A contract change shows up here
- * as compile errors.
+ * as compile errors. Money stays integer minor units plus currency until the
+ * loader formats it for display (`…Text`), in the customer's locale.
  */
+import type { Money } from "./money";
 
-export interface HealthView {
-  status: "ok" | "unavailable";
-  services: Record<string, "ok" | "unavailable">;
+/** A part of a page that may be degraded on its own when its service fails. */
+export type Section<T> = { status: "ok"; data: T } | { status: "unavailable"; message: string };
+
+export interface MoneyView extends Money {
+  /** Formatted for the customer's locale, e.g. "€12,345.67". */
+  text: string;
+}
+
+export interface TransactionView {
+  id: string;
+  amount: MoneyView;
+  direction: "in" | "out";
+  bookedAt: string;
+  /** The booking date formatted for the customer's locale. */
+  bookedAtText: string;
+  counterparty: string;
+  category: string;
+}
+
+export interface AdView {
+  id: string;
+  title: string;
+  body: string;
+  imageUrl: string;
+  imageWidth: number;
+  imageHeight: number;
+  clickUrl: string;
+  sponsor: string;
+}
+
+export interface CustomerName {
+  firstName: string;
+  fullName: string;
+}
+
+export interface DashboardView {
+  customer: Section<CustomerName>;
+  balance: Section<{ available: MoneyView; iban: string }>;
+  recentTransactions: Section<TransactionView[]>;
+  ad: Section<AdView | null>;
+}
+
+export interface TransactionListView {
+  transactions: Section<{ items: TransactionView[]; nextCursor: string | null }>;
+  /** The cursor this page was asked for (null: the newest). */
+  cursor: string | null;
+}
+
+export interface ProfileView {
+  fullName: string;
+  email: string;
+  memberSince: string;
+  memberSinceText: string;
+}
+
+export interface PaymentFormView {
+  /** Minted per rendered form: the payment's Idempotency-Key. */
+  idempotencyKey: string;
+  account: Section<{ available: MoneyView; currency: string }>;
+}
+
+export interface PaymentConfirmationView {
+  paymentId: string;
+  amount: MoneyView;
+  creditorName: string;
+  status: string;
+  balance: Section<{ available: MoneyView }>;
 }

@@ -1,22 +1,116 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
+import type { DashboardView } from "../../types/views";
+import { SponsoredAd } from "~/components/sponsored-ad";
+import { SectionUnavailable } from "~/components/section-unavailable";
+import { TransactionList } from "~/components/transaction-list";
+import { formatIban } from "~/payments/iban";
 import { getServices } from "~/services.server";
 import { requireCustomer } from "~/session/customer.server";
+import { displayLocale, moneyView, profileHints, transactionView } from "~/views/format.server";
+import { section, SECTION_BUDGET_MS } from "~/views/section.server";
 
+const RECENT_COUNT = 5;
+
+/**
+ * Users, Payments, Transactions and Ads in parallel, each within its own time
+ * budget; one failing service degrades its section only. The ad is personalised
+ * here, from the segment kept in the session: the browser never sees segments.
+ */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const customer = await requireCustomer(request, context);
-  const profile = await customer.withToken((token, call) => getServices().users.me(token, call));
-  return Response.json({ name: `${profile.firstName} ${profile.lastName}` });
+  const hints = await customer.profile();
+  const { users, payments, transactions, ads } = getServices();
+  const budget = { timeoutMs: SECTION_BUDGET_MS };
+  const { requestId } = context;
+
+  const [profile, account, recent, adList] = await Promise.all([
+    section("customer", () => customer.withToken((token, call) => users.me(token, call), budget), "We couldn't load your details just now.", requestId),
+    section("balance", () => customer.withToken((token, call) => payments.currentAccount(token, call), budget), "Your balance is unavailable right now.", requestId),
+    section(
+      "transactions",
+      () => customer.withToken((token, call) => transactions.list(token, { limit: RECENT_COUNT }, call), budget),
+      "Your recent transactions are unavailable right now.",
+      requestId,
+    ),
+    section(
+      "ad",
+      () => ads.list({ placement: "inline", segment: hints?.segment }, { signal: request.signal, requestId, ...budget }),
+      "",
+      requestId,
+    ),
+  ]);
+
+  const fresh = profile.status === "ok" ? profileHints(profile.data) : undefined;
+  if (fresh) await customer.update((session) => void (session.profile = fresh));
+  const locale = displayLocale(fresh?.locale ?? hints?.locale);
+
+  const view: DashboardView = {
+    customer: fresh
+      ? { status: "ok", data: { firstName: fresh.firstName, fullName: fresh.fullName } }
+      : hints
+        ? { status: "ok", data: { firstName: hints.firstName, fullName: hints.fullName } }
+        : { status: "unavailable", message: "We couldn't load your details just now." },
+    balance:
+      account.status === "ok"
+        ? { status: "ok", data: { available: moneyView(account.data.available, locale), iban: formatIban(account.data.iban) } }
+        : account,
+    recentTransactions:
+      recent.status === "ok"
+        ? { status: "ok", data: recent.data.items.map((item) => transactionView(item, locale)) }
+        : recent,
+    ad: adList.status === "ok" ? { status: "ok", data: adList.data[0] ?? null } : { status: "ok", data: null },
+  };
+  return Response.json(view);
 }
 
 export const meta: MetaFunction = () => [{ title: "Overview · Northwind Bank" }];
 
 export default function Dashboard() {
-  const { name } = useLoaderData<{ name: string }>();
+  const view = useLoaderData<DashboardView>();
   return (
-    <section aria-labelledby="dashboard-title">
-      <p className="eyebrow">Overview</p>
-      <h1 id="dashboard-title">Welcome, {name}</h1>
-    </section>
+    <div className="dashboard">
+      <header className="page-header">
+        <p className="eyebrow">Overview</p>
+        <h1>{view.customer.status === "ok" ? `Hello, ${view.customer.data.fullName}` : "Hello"}</h1>
+        {view.customer.status === "unavailable" ? <SectionUnavailable message={view.customer.message} retry="/dashboard" /> : null}
+      </header>
+
+      <div className="dashboard__grid">
+        <section className="card balance" aria-labelledby="balance-title">
+          <h2 id="balance-title">Available balance</h2>
+          {view.balance.status === "ok" ? (
+            <>
+              <p className="balance__amount" data-testid="balance">
+                {view.balance.data.available.text}
+              </p>
+              <p className="balance__iban">
+                <span className="visually-hidden">IBAN </span>
+                {view.balance.data.iban}
+              </p>
+              <Link className="button button--primary" to="/payments/new">
+                Send money
+              </Link>
+            </>
+          ) : (
+            <SectionUnavailable message={view.balance.message} retry="/dashboard" />
+          )}
+        </section>
+
+        <section className="card recent" aria-labelledby="recent-title">
+          <div className="card__header">
+            <h2 id="recent-title">Recent transactions</h2>
+            <Link to="/transactions">See all</Link>
+          </div>
+          {view.recentTransactions.status === "ok" ? (
+            <TransactionList items={view.recentTransactions.data} />
+          ) : (
+            <SectionUnavailable message={view.recentTransactions.message} retry="/dashboard" />
+          )}
+        </section>
+
+        {view.ad.status === "ok" && view.ad.data ? <SponsoredAd ad={view.ad.data} /> : null}
+      </div>
+    </div>
   );
 }

@@ -25,7 +25,7 @@ describe("POST /login/code", () => {
     expect(response.status).toBe(302);
     expect(response.headers.get("location")).toBe("/profile");
     const page = await call(dashboardLoader, buildRequest("/dashboard", { cookie: cookieFrom(response) }));
-    expect(await page.json()).toEqual({ name: "Grace Hopper" });
+    expect((await page.json()).customer.data.fullName).toBe("Grace Hopper");
   });
 
   it("refuses a wrong code with 401 and a message, and sets no cookie", async () => {

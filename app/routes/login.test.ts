@@ -18,7 +18,7 @@ describe("POST /login", () => {
     const setCookie = response.headers.get("set-cookie") ?? "";
     expect(setCookie).toMatch(/^session=.+; .*HttpOnly/);
     const page = await call(dashboardLoader, buildRequest("/dashboard", { cookie: cookieFrom(response) }));
-    expect(await page.json()).toEqual({ name: "Ada Lovelace" });
+    expect((await page.json()).customer).toEqual({ status: "ok", data: { firstName: "Ada", fullName: "Ada Lovelace" } });
   });
 
   it("accepts the e-mail in any case and with spaces", async () => {

@@ -145,7 +145,7 @@ describe("token refresh", () => {
     standins.configure({ failureRate: { auth: 1 } });
     const response = await dashboard(stale);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ name: "Ada Lovelace" });
+    expect((await response.json()).customer.data.fullName).toBe("Ada Lovelace");
     expect(response.headers.get("set-cookie")).toBeNull();
   });
 

@@ -6,7 +6,7 @@ import { logger } from "../logger.server";
 import { getServices } from "../services.server";
 import { loginPath } from "../redirect.server";
 import { getSessionRuntime } from "./runtime.server";
-import type { CustomerSession } from "./store.server";
+import type { CustomerSession, ProfileHints } from "./store.server";
 
 /** Refresh an access token this close to its expiry rather than let a call fail. */
 export const REFRESH_MARGIN_MS = 30_000;
@@ -72,11 +72,11 @@ export class RequestSession {
   }
 
   /** Begins a new session (a new id: no fixation), ending any the browser had. */
-  async start(tokens: TokenSet): Promise<void> {
+  async start(tokens: TokenSet, profile?: ProfileHints): Promise<void> {
     const previous = await this.get();
     if (previous) await this.revoke(previous);
     const now = Date.now();
-    this.current = { id: randomUUID(), tokens, createdAt: now, lastSeenAt: now };
+    this.current = { id: randomUUID(), tokens, createdAt: now, lastSeenAt: now, ...(profile ? { profile } : {}) };
     this.loaded = Promise.resolve(this.current);
     this.change = "commit";
   }
@@ -109,16 +109,36 @@ export class RequestSession {
    * Calls an upstream with the customer's token. An upstream that says 401 once
    * gets one retry after a refresh (its clock, or a revocation, may differ from ours).
    */
-  async withToken<T>(call: (accessToken: string, context: CallContext) => Promise<T>): Promise<T> {
+  async withToken<T>(
+    call: (accessToken: string, context: CallContext) => Promise<T>,
+    options: { timeoutMs?: number } = {},
+  ): Promise<T> {
+    const context = { ...this.callContext, ...options };
     const token = await this.accessToken();
     try {
-      return await call(token, this.callContext);
+      return await call(token, context);
     } catch (error) {
       if (!isUpstreamError(error, "unauthorized")) throw error;
       const refreshed = await this.refresh();
       if (!refreshed || refreshed === token) throw error;
-      return call(refreshed, this.callContext);
+      return call(refreshed, context);
     }
+  }
+
+  /**
+   * Changes facts kept in the session (profile hints, flash, recent payments);
+   * the cookie is written only when something actually changed.
+   */
+  async update(change: (session: CustomerSession) => void): Promise<void> {
+    const session = await this.requireSession();
+    const before = JSON.stringify(session);
+    change(session);
+    if (JSON.stringify(session) !== before && this.change !== "destroy") this.change = "commit";
+  }
+
+  /** The profile hints, if known. */
+  async profile(): Promise<ProfileHints | undefined> {
+    return (await this.get())?.profile;
   }
 
   private refresh(): Promise<string | undefined> {

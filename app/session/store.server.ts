@@ -12,6 +12,36 @@ export interface CustomerSession {
   createdAt: number;
   /** Epoch ms of the last request: the idle timeout counts from here. */
   lastSeenAt: number;
+  /** What pages need on every request without asking Users again (refreshed when they do). */
+  profile?: ProfileHints;
+  /** Recent successful payments, to catch a resubmitted form (see payments.server.ts). */
+  recentPayments?: RecentPayment[];
+  /** The last payment sent, for its confirmation page (replaced by the next one). */
+  lastPayment?: LastPayment;
+}
+
+export interface ProfileHints {
+  firstName: string;
+  fullName: string;
+  locale: string;
+  /** The customer's first marketing segment: ads are personalised on the server only. */
+  segment?: string;
+}
+
+export interface RecentPayment {
+  fingerprint: string;
+  /** The Idempotency-Key it was sent with. */
+  key: string;
+  paymentId: string;
+  at: number;
+}
+
+export interface LastPayment {
+  paymentId: string;
+  amountMinor: number;
+  currency: string;
+  creditorName: string;
+  status: string;
 }
 
 /**
@@ -81,6 +111,21 @@ const sessionSchema = z.object({
   }),
   createdAt: z.number(),
   lastSeenAt: z.number(),
+  profile: z
+    .object({ firstName: z.string(), fullName: z.string(), locale: z.string(), segment: z.string().optional() })
+    .optional(),
+  recentPayments: z
+    .array(z.object({ fingerprint: z.string(), key: z.string(), paymentId: z.string(), at: z.number() }))
+    .optional(),
+  lastPayment: z
+    .object({
+      paymentId: z.string(),
+      amountMinor: z.number().int(),
+      currency: z.string(),
+      creditorName: z.string(),
+      status: z.string(),
+    })
+    .optional(),
 });
 
 function parseSession(json: string): CustomerSession | null {

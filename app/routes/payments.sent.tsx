@@ -1,0 +1,66 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import type { PaymentConfirmationView } from "../../types/views";
+import { SectionUnavailable } from "~/components/section-unavailable";
+import { getServices } from "~/services.server";
+import { requireCustomer } from "~/session/customer.server";
+import { displayLocale, moneyView } from "~/views/format.server";
+import { section, SECTION_BUDGET_MS } from "~/views/section.server";
+
+// The confirmation of the last payment (POST/redirect/GET target), with the new balance.
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const customer = await requireCustomer(request, context);
+  const session = await customer.get();
+  const payment = session?.lastPayment;
+  if (!payment) throw redirect("/payments/new");
+  const locale = displayLocale(session.profile?.locale);
+  const account = await section(
+    "balance",
+    () => customer.withToken((token, call) => getServices().payments.currentAccount(token, call), { timeoutMs: SECTION_BUDGET_MS }),
+    "Your new balance is unavailable right now.",
+    context.requestId,
+  );
+  const view: PaymentConfirmationView = {
+    paymentId: payment.paymentId,
+    amount: moneyView({ minor: payment.amountMinor, currency: payment.currency }, locale),
+    creditorName: payment.creditorName,
+    status: payment.status,
+    balance: account.status === "ok" ? { status: "ok", data: { available: moneyView(account.data.available, locale) } } : account,
+  };
+  return Response.json(view);
+}
+
+export const meta: MetaFunction = () => [{ title: "Payment sent · Northwind Bank" }];
+
+export default function PaymentSent() {
+  const view = useLoaderData<PaymentConfirmationView>();
+  return (
+    <section className="card narrow" aria-labelledby="sent-title">
+      <p className="eyebrow">Payment {view.status}</p>
+      <h1 id="sent-title">
+        {view.amount.text} is on its way to {view.creditorName}
+      </h1>
+      <dl className="facts">
+        <div>
+          <dt>Reference number</dt>
+          <dd>{view.paymentId}</dd>
+        </div>
+        <div>
+          <dt>New available balance</dt>
+          <dd data-testid="balance">
+            {view.balance.status === "ok" ? view.balance.data.available.text : <SectionUnavailable message={view.balance.message} retry="/payments/sent" />}
+          </dd>
+        </div>
+      </dl>
+      <p className="actions">
+        <Link className="button button--primary" to="/dashboard">
+          Back to overview
+        </Link>
+        <Link className="button" to="/payments/new">
+          Send another payment
+        </Link>
+      </p>
+    </section>
+  );
+}

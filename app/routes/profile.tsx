@@ -1,0 +1,59 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import type { ProfileView, Section } from "../../types/views";
+import { SectionUnavailable } from "~/components/section-unavailable";
+import { getServices } from "~/services.server";
+import { requireCustomer } from "~/session/customer.server";
+import { dateText, profileHints } from "~/views/format.server";
+import { section, SECTION_BUDGET_MS } from "~/views/section.server";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const customer = await requireCustomer(request, context);
+  const profile = await section(
+    "profile",
+    () => customer.withToken((token, call) => getServices().users.me(token, call), { timeoutMs: SECTION_BUDGET_MS }),
+    "Your profile is unavailable right now.",
+    context.requestId,
+  );
+  if (profile.status === "unavailable") return Response.json(profile satisfies Section<ProfileView>);
+  const hints = profileHints(profile.data);
+  await customer.update((session) => void (session.profile = hints));
+  const view: ProfileView = {
+    fullName: hints.fullName,
+    email: profile.data.email,
+    memberSince: profile.data.createdAt,
+    memberSinceText: dateText(profile.data.createdAt, hints.locale),
+  };
+  return Response.json({ status: "ok", data: view } satisfies Section<ProfileView>);
+}
+
+export const meta: MetaFunction = () => [{ title: "Profile · Northwind Bank" }];
+
+export default function Profile() {
+  const profile = useLoaderData<Section<ProfileView>>();
+  return (
+    <section className="card narrow" aria-labelledby="profile-title">
+      <h1 id="profile-title">Profile</h1>
+      {profile.status === "ok" ? (
+        <dl className="facts">
+          <div>
+            <dt>Name</dt>
+            <dd>{profile.data.fullName}</dd>
+          </div>
+          <div>
+            <dt>Email</dt>
+            <dd>{profile.data.email}</dd>
+          </div>
+          <div>
+            <dt>Member since</dt>
+            <dd>
+              <time dateTime={profile.data.memberSince}>{profile.data.memberSinceText}</time>
+            </dd>
+          </div>
+        </dl>
+      ) : (
+        <SectionUnavailable message={profile.message} retry="/profile" />
+      )}
+    </section>
+  );
+}
