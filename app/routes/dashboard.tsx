@@ -72,7 +72,7 @@ export default function Dashboard() {
     <div className="dashboard">
       <header className="page-header">
         <p className="eyebrow">Overview</p>
-        <h1>{view.customer.status === "ok" ? `Hello, ${view.customer.data.fullName}` : "Hello"}</h1>
+        <h1>{view.customer.status === "ok" ? `Welcome, ${view.customer.data.fullName}` : "Welcome"}</h1>
         {view.customer.status === "unavailable" ? <SectionUnavailable message={view.customer.message} retry="/dashboard" /> : null}
       </header>
 
