@@ -10,6 +10,8 @@ declare module "@remix-run/node" {
     requestId: string;
     /** Whether the client reached us over HTTPS (directly or via a trusted proxy). */
     secure: boolean;
+    /** This response's Content-Security-Policy nonce for inline scripts. */
+    cspNonce: string;
   }
 }
 

@@ -1,9 +1,10 @@
 import type { AddressInfo } from "node:net";
 import express from "express";
-import { refuseCrossSiteWrites } from "./cross-site";
+import { refuseCrossSiteWrites, refusePathTricks } from "./cross-site";
 
 async function serve() {
   const app = express();
+  app.use(refusePathTricks);
   app.use(refuseCrossSiteWrites);
   app.all("*", (_req, res) => {
     res.send("changed");
@@ -40,6 +41,35 @@ describe("refuseCrossSiteWrites", () => {
         headers: { "sec-fetch-site": "cross-site" },
       });
       expect(fetcher.status).toBe(403);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("refusePathTricks", () => {
+  it.each(["/api/%2e%2e/v1/users/me", "/api/%2E%2E/x", "/api/a%2Fb", "/%5Cevil", "/api/%252e%252e/x", "/a/../b"])(
+    "refuses the raw path %s with 400 before anything resolves it",
+    async (path) => {
+      const { base, close } = await serve();
+      try {
+        // A raw request: fetch would normalise the path before sending it.
+        const { request } = await import("node:http");
+        const status = await new Promise<number>((resolve, reject) => {
+          const { hostname, port } = new URL(base);
+          request({ hostname, port, path }, (res) => resolve(res.statusCode ?? 0)).on("error", reject).end();
+        });
+        expect(status).toBe(400);
+      } finally {
+        await close();
+      }
+    },
+  );
+
+  it("lets ordinary paths and queries through", async () => {
+    const { base, close } = await serve();
+    try {
+      expect((await fetch(`${base}/transactions?cursor=a%2Fb`)).status).toBe(200);
     } finally {
       await close();
     }

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from "express";
+import { hasPathTricks } from "../app/security/paths.server";
 import { isCrossSiteWrite } from "../app/security/same-origin.server";
 
 export function refuseCrossSiteWrites(req: Request, res: Response, next: NextFunction) {
@@ -16,4 +17,17 @@ export function refuseCrossSiteWrites(req: Request, res: Response, next: NextFun
   } else {
     res.type("text/plain").send("Cross-site requests are refused. Please use the form on our site.");
   }
+}
+
+/**
+ * Refuses raw paths with encoded dots or slashes before Express or Remix resolve
+ * them (`/api/%2e%2e/x` would otherwise quietly become `/x`).
+ */
+export function refusePathTricks(req: Request, res: Response, next: NextFunction) {
+  const rawPath = req.originalUrl.split("?")[0] ?? "";
+  if (!hasPathTricks(rawPath)) return next();
+  res
+    .status(400)
+    .type("application/problem+json")
+    .send(JSON.stringify({ type: "about:blank", title: "Bad Request", status: 400, detail: "The path is not valid." }));
 }

@@ -16,9 +16,9 @@ import { logger } from "../app/logger.server";
 import { markDraining } from "../app/readiness.server";
 import { closeUpstreamPools } from "../services/index.server";
 import { DEMO_CUSTOMERS } from "../upstream";
-import { refuseCrossSiteWrites } from "./cross-site";
+import { refuseCrossSiteWrites, refusePathTricks } from "./cross-site";
 import { startEmbeddedStandinsIfUnconfigured } from "./embedded";
-import { requestContext } from "./request-context";
+import { identifyAndProtect, requestContext } from "./request-context";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const buildPath = path.join(root, "build", "index.js");
@@ -50,6 +50,9 @@ let build = await importBuild();
 const app = express();
 app.disable("x-powered-by");
 if (env.TRUST_PROXY !== undefined) app.set("trust proxy", env.TRUST_PROXY);
+
+app.use(identifyAndProtect);
+app.use(refusePathTricks);
 
 // Fingerprinted assets never change; everything else in public/ may.
 app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));

@@ -1,48 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
-import path from "node:path";
+import { freePort, start, waitForHealth } from "./test-server";
 
 /**
  * The server entry as `npm start` runs it (against the production build, which
  * `npm test` makes before vitest): start-up, configuration errors, drain on SIGTERM.
  */
-const root = path.resolve(import.meta.dirname, "..");
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
-
-function start(env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  let output = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout?.on("data", (chunk) => (output += String(chunk)));
-  child.stderr?.on("data", (chunk) => (output += String(chunk)));
-  return { child, output: () => output };
-}
-
-async function waitForHealth(base: string, child: ChildProcess) {
-  for (let attempt = 0; attempt < 150; attempt++) {
-    if (child.exitCode !== null) throw new Error("server exited during start-up");
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error("server did not become healthy");
-}
-
 describe("the server entry", () => {
   it("finishes an in-flight request on SIGTERM, then exits 0 and frees the stand-ins' ports", async () => {
     const port = await freePort();

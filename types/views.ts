@@ -48,8 +48,14 @@ export interface DashboardView {
   ad: Section<AdView | null>;
 }
 
+/** One page of transactions, as `/api/transactions` returns it. */
+export interface TransactionPageView {
+  items: TransactionView[];
+  nextCursor: string | null;
+}
+
 export interface TransactionListView {
-  transactions: Section<{ items: TransactionView[]; nextCursor: string | null }>;
+  transactions: Section<TransactionPageView>;
   /** The cursor this page was asked for (null: the newest). */
   cursor: string | null;
 }

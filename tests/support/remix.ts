@@ -28,7 +28,7 @@ export function buildRequest(path: string, init: TestRequestInit = {}): Request 
 }
 
 export function testContext(overrides: Partial<AppLoadContext> = {}): AppLoadContext {
-  return { clientIp: "203.0.113.7", requestId: "test-request", secure: false, ...overrides };
+  return { clientIp: "203.0.113.7", requestId: "test-request", secure: false, cspNonce: "test-nonce", ...overrides };
 }
 
 type RouteFunction = (args: LoaderFunctionArgs & ActionFunctionArgs) => unknown;

@@ -1,0 +1,92 @@
+import type { ChildProcess } from "node:child_process";
+import { freePort, start, waitForHealth } from "./test-server";
+
+/** The header matrix, through the real server: every class of response is covered. */
+let base = "";
+let child: ChildProcess;
+
+beforeAll(async () => {
+  const port = await freePort();
+  ({ child } = start({ PORT: String(port), STANDIN_PORTS: "auto", NODE_ENV: "production" }));
+  base = `http://127.0.0.1:${port}`;
+  await waitForHealth(base, child);
+}, 30_000);
+
+afterAll(() => {
+  child.kill("SIGTERM");
+});
+
+const COMMON = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "strict-origin-when-cross-origin",
+  "cross-origin-opener-policy": "same-origin",
+};
+
+async function headersOf(path: string, init?: RequestInit) {
+  const response = await fetch(base + path, { redirect: "manual", ...init });
+  await response.arrayBuffer();
+  return response;
+}
+
+describe("security headers", () => {
+  it.each([
+    ["a document", "/"],
+    ["a form page", "/login"],
+    ["a data request", "/login?_data=routes%2Flogin"],
+    ["a resource route", "/healthz"],
+    ["a 404 page", "/no-such-page"],
+    ["a redirect", "/dashboard"],
+    ["a static file", "/favicon.ico"],
+    ["an API error", "/api/transactions"],
+    ["a refused cross-site post", "/logout"],
+  ])("are on %s (%s)", async (_kind, path) => {
+    const init = path === "/logout" ? { method: "POST", headers: { origin: "https://evil.example" } } : undefined;
+    const response = await headersOf(path, init);
+    for (const [name, value] of Object.entries(COMMON)) expect(response.headers.get(name), name).toBe(value);
+    expect(response.headers.get("permissions-policy")).toContain("camera=()");
+    expect(response.headers.get("x-powered-by")).toBeNull();
+    expect(response.headers.get("x-request-id")).toMatch(/^[\w-]{8,}$/);
+    expect(response.headers.get("strict-transport-security")).toBeNull();
+    const csp = response.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain("unsafe-inline");
+  });
+
+  it("puts this response's nonce on every script of a page, and nowhere else", async () => {
+    const response = await fetch(`${base}/login`);
+    const html = await response.text();
+    const nonce = /'nonce-([^']+)'/.exec(response.headers.get("content-security-policy") ?? "")?.[1];
+    expect(nonce).toBeTruthy();
+    const scripts = html.match(/<script\b[^>]*>/g) ?? [];
+    expect(scripts.length).toBeGreaterThan(2);
+    for (const script of scripts) expect(script).toContain(`nonce="${nonce}"`);
+    const again = await fetch(`${base}/login`);
+    await again.text();
+    expect(again.headers.get("content-security-policy")).not.toContain(nonce);
+  });
+
+  it("fits the partner-facing ads routes: embeddable cross-origin, never framed", async () => {
+    for (const path of ["/ads/embed.js", "/api/ads?placement=sidebar"]) {
+      const response = await headersOf(path);
+      expect(response.headers.get("cross-origin-resource-policy"), path).toBe("cross-origin");
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(response.headers.get("x-frame-options")).toBeNull();
+    }
+  });
+
+  it("adds HSTS only over HTTPS, as a trusted proxy reports it", async () => {
+    const port = await freePort();
+    const proxied = start({ PORT: String(port), STANDIN_PORTS: "auto", TRUST_PROXY: "1" });
+    try {
+      await waitForHealth(`http://127.0.0.1:${port}`, proxied.child);
+      const https = await fetch(`http://127.0.0.1:${port}/`, { headers: { "x-forwarded-proto": "https" } });
+      expect(https.headers.get("strict-transport-security")).toContain("max-age=");
+      const plain = await fetch(`http://127.0.0.1:${port}/`);
+      expect(plain.headers.get("strict-transport-security")).toBeNull();
+      const untrusted = await fetch(`${base}/`, { headers: { "x-forwarded-proto": "https" } });
+      expect(untrusted.headers.get("strict-transport-security")).toBeNull();
+    } finally {
+      proxied.child.kill("SIGTERM");
+    }
+  }, 30_000);
+});
