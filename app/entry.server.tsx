@@ -4,11 +4,13 @@ import {
   type AppLoadContext,
   type EntryContext,
   type HandleDataRequestFunction,
+  type HandleErrorFunction,
 } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
+import { logger } from "./logger.server";
 import { appendSessionCookie } from "./session/customer.server";
 
 const ABORT_DELAY_MS = 5_000;
@@ -52,9 +54,8 @@ export default async function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          // Errors after the shell are already on their way to the error boundary;
-          // log them once here, without the request's cookies or body.
-          if (shellRendered) console.error(error);
+          // Errors after the shell are on their way to the error boundary; log them once.
+          if (shellRendered) logger.error({ requestId: loadContext.requestId, err: error }, "render error");
         },
       },
     );
@@ -66,4 +67,13 @@ export default async function handleRequest(
 export const handleDataRequest: HandleDataRequestFunction = async (response, { context }) => {
   await appendSessionCookie(context, response.headers);
   return response;
+};
+
+/**
+ * Errors thrown by loaders and actions: logged once, with the request id, never
+ * with the request's cookies or body. Aborted requests are not errors.
+ */
+export const handleError: HandleErrorFunction = (error, { request, context }) => {
+  if (request.signal.aborted) return;
+  logger.error({ requestId: context.requestId, err: error, path: new URL(request.url).pathname }, "unhandled error");
 };

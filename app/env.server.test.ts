@@ -55,6 +55,7 @@ describe("parseEnv", () => {
     [{ SESSION_IDLE_TIMEOUT_S: "soon" }, "Invalid configuration: SESSION_IDLE_TIMEOUT_S must be a whole number of seconds"],
     [{ NODE_ENV: "staging" }, "Invalid configuration: NODE_ENV"],
     [{ AUTH_CLIENT_SECRET: undefined }, "Invalid configuration: AUTH_CLIENT_SECRET is required"],
+    [{ ADS_ALLOWED_ORIGINS: "https://ok.example, partner.example/path" }, "Invalid configuration: ADS_ALLOWED_ORIGINS must be"],
   ])("refuses %j with one line naming the setting", (change, message) => {
     const attempt = () => parseEnv({ ...valid, ...change });
     expect(attempt).toThrow(message);

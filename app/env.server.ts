@@ -55,7 +55,17 @@ const envSchema = z.object({
   ADS_ALLOWED_ORIGINS: z
     .string()
     .default("")
-    .transform((value) => value.split(",").map((origin) => origin.trim()).filter(Boolean)),
+    .transform((value) => value.split(",").map((origin) => origin.trim()).filter(Boolean))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .refine(
+            (origin) => origin === "*" || isOrigin(origin),
+            'must be "*" or origins like https://partner.example (scheme and host, no path)',
+          ),
+      ),
+    ),
   ADS_RATE_LIMIT_PER_MIN: count(600),
   LOGIN_RATE_LIMIT_PER_EMAIL: count(10),
   LOGIN_RATE_LIMIT_PER_IP: count(100),
@@ -68,6 +78,15 @@ const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && url.pathname === "/" && !url.search && !url.hash && !url.username;
+  } catch {
+    return false;
+  }
+}
 
 /** The variables that name the microservices. Unset together, they mean "embedded stand-ins". */
 export const SERVICE_URL_VARS = [

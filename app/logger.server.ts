@@ -1,4 +1,4 @@
-import { pino } from "pino";
+import { pino, type DestinationStream } from "pino";
 
 /**
  * Structured JSON logs. Anything that could carry a credential is redacted by
@@ -25,10 +25,10 @@ export const REDACTED_PATHS = [
   '*.headers["set-cookie"]',
 ];
 
-export const logger = pino({
-  level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info"),
-  base: undefined,
-  redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
-});
+export function createLogger(level: string, destination?: DestinationStream) {
+  return pino({ level, base: undefined, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } }, destination);
+}
+
+export const logger = createLogger(process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info"));
 
 export type Logger = typeof logger;

@@ -1,3 +1,5 @@
+import { rateLimitRejections } from "./observability/metrics.server";
+
 /**
  * Fixed-window counters: `limit` events per `windowMs` per key. In memory for one
  * instance; the interface is what a shared store implements for many.
@@ -15,6 +17,12 @@ export interface RateLimiter {
   /** Says whether an event would be allowed, without counting one. */
   check(key: string, limit: number, windowMs: number): Promise<RateLimitState>;
   reset(key: string): Promise<void>;
+}
+
+/** Counts a refusal by the limit's name: the key up to its first ":" (e.g. "sign-in", "ads"). */
+export function countRejection(key: string, state: RateLimitState): RateLimitState {
+  if (!state.allowed) rateLimitRejections.inc({ limit: key.slice(0, key.indexOf(":")) || key });
+  return state;
 }
 
 export function createMemoryRateLimiter(now: () => number = Date.now): RateLimiter {
@@ -44,11 +52,11 @@ export function createMemoryRateLimiter(now: () => number = Date.now): RateLimit
     async hit(key, limit, windowMs) {
       const window = current(key, windowMs);
       window.count += 1;
-      return state(window.count <= limit, window.resetAt);
+      return countRejection(key, state(window.count <= limit, window.resetAt));
     },
     async check(key, limit, windowMs) {
       const window = current(key, windowMs);
-      return state(window.count < limit, window.resetAt);
+      return countRejection(key, state(window.count < limit, window.resetAt));
     },
     async reset(key) {
       windows.delete(key);

@@ -7,6 +7,7 @@ import type { TokenSet } from "../types/domain";
 import { getEnv } from "./env.server";
 import { fieldErrors, formValues, type ReadForm } from "./forms.server";
 import { logger } from "./logger.server";
+import { loginOutcomes } from "./observability/metrics.server";
 import { safeRedirect } from "./redirect.server";
 import { getServices } from "./services.server";
 import { requestSession } from "./session/customer.server";
@@ -117,12 +118,17 @@ export async function signIn(
   const schema = strategy === "password" ? passwordForm : codeVerifyForm;
   const parsed = schema.safeParse(values);
   const echo = { email: values.email, redirectTo: values.redirectTo };
+  const method = strategy === "password" ? "password" : "code";
   if (!parsed.success) {
+    loginOutcomes.inc({ method, outcome: "invalid" });
     return formState(400, { status: "invalid", fieldErrors: fieldErrors(parsed.error), values: echo });
   }
 
   const retryAfter = await overLimit("sign-in", parsed.data.email, context.clientIp, false);
-  if (retryAfter !== undefined) return limitedResponse(retryAfter, echo);
+  if (retryAfter !== undefined) {
+    loginOutcomes.inc({ method, outcome: "limited" });
+    return limitedResponse(retryAfter, echo);
+  }
 
   let tokens: TokenSet;
   try {
@@ -136,11 +142,13 @@ export async function signIn(
         ? isUpstreamError(error, "rejected") && error.code === "invalid_grant"
         : isUpstreamError(error, "unauthorized");
     if (refused) {
+      loginOutcomes.inc({ method, outcome: "refused" });
       await overLimit("sign-in", parsed.data.email, context.clientIp, true);
       logger.info({ requestId: context.requestId, strategy }, "sign-in refused");
       const message = strategy === "password" ? MESSAGES.wrongPassword : MESSAGES.wrongCode;
       return formState(401, { status: "refused", message, values: echo });
     }
+    loginOutcomes.inc({ method, outcome: "unavailable" });
     logger.error({ requestId: context.requestId, strategy, err: String(error) }, "sign-in failed upstream");
     return formState(503, { status: "unavailable", message: MESSAGES.unavailable, values: echo });
   }
@@ -155,6 +163,7 @@ export async function signIn(
   const headers = new Headers();
   const cookie = await session.takeCookieHeader();
   if (cookie) headers.append("Set-Cookie", cookie);
+  loginOutcomes.inc({ method, outcome: "success" });
   logger.info({ requestId: context.requestId, strategy }, "signed in");
   return redirect(safeRedirect(parsed.data.redirectTo), { headers });
 }

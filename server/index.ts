@@ -16,6 +16,7 @@ import { logger } from "../app/logger.server";
 import { markDraining } from "../app/readiness.server";
 import { closeUpstreamPools } from "../services/index.server";
 import { DEMO_CUSTOMERS } from "../upstream";
+import { accessLog } from "./access-log";
 import { refuseCrossSiteWrites, refusePathTricks } from "./cross-site";
 import { startEmbeddedStandinsIfUnconfigured } from "./embedded";
 import { identifyAndProtect, requestContext } from "./request-context";
@@ -52,6 +53,7 @@ app.disable("x-powered-by");
 if (env.TRUST_PROXY !== undefined) app.set("trust proxy", env.TRUST_PROXY);
 
 app.use(identifyAndProtect);
+app.use(accessLog);
 app.use(refusePathTricks);
 
 // Fingerprinted assets never change; everything else in public/ may.

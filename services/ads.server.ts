@@ -30,7 +30,13 @@ const adSchema = z
     }),
   );
 
-const adsSchema = z.object({ ads: z.array(adSchema) }).transform((body) => body.ads);
+// One bad ad (say, a javascript: link) is dropped on its own, not the whole list.
+const adsSchema = z
+  .object({ ads: z.array(z.unknown()) })
+  .transform((body) => body.ads.flatMap((ad) => {
+    const parsed = adSchema.safeParse(ad);
+    return parsed.success ? [parsed.data] : [];
+  }));
 
 export function createAdsClient(http: ServiceHttp, options: { apiKey: string }) {
   return {

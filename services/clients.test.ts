@@ -196,24 +196,29 @@ describe("ads client", () => {
 });
 
 describe("ads client image safety", () => {
+  const ad = (id: string, url: string, click = "https://ok.example") => ({
+    id,
+    creative: { headline: "h", body: "b", image: { url, width: 1, height: 1 } },
+    click_url: click,
+    sponsor_name: "S",
+  });
+
   it.each(["javascript:alert(1)", "data:text/html;base64,PHNjcmlwdD4=", "file:///etc/passwd"])(
-    "refuses a creative image URL like %s",
+    "drops an ad whose creative image URL is like %s, keeping the good ones",
     async (url) => {
-      standins.use(
-        http.get("*/ads", () =>
-          HttpResponse.json({
-            ads: [
-              {
-                id: "ad_1",
-                creative: { headline: "h", body: "b", image: { url, width: 1, height: 1 } },
-                click_url: "https://ok.example",
-                sponsor_name: "S",
-              },
-            ],
-          }),
-        ),
-      );
-      await expect(services().ads.list({ placement: "inline" })).rejects.toMatchObject({ kind: "invalid_response" });
+      standins.use(http.get("*/ads", () => HttpResponse.json({ ads: [ad("bad", url), ad("good", "https://img.example/a.png")] })));
+      const ads = await services().ads.list({ placement: "inline" });
+      expect(ads.map((each) => each.id)).toEqual(["good"]);
     },
   );
+
+  it("drops an ad whose click URL is not http(s)", async () => {
+    standins.use(http.get("*/ads", () => HttpResponse.json({ ads: [ad("bad", "https://img.example/a.png", "javascript:alert(1)")] })));
+    await expect(services().ads.list({ placement: "inline" })).resolves.toEqual([]);
+  });
+
+  it("still refuses a body that breaks the envelope", async () => {
+    standins.use(http.get("*/ads", () => HttpResponse.json({ advertisements: [] })));
+    await expect(services().ads.list({ placement: "inline" })).rejects.toMatchObject({ kind: "invalid_response" });
+  });
 });

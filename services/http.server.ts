@@ -29,6 +29,8 @@ export interface ServiceHttpOptions {
   timeoutMs: number;
   /** Observer for logs and metrics; must not throw. */
   onCall?: (event: UpstreamCallEvent) => void;
+  /** Headers every call carries, computed per call (request id, trace context). */
+  callHeaders?: () => Record<string, string>;
 }
 
 export interface ServiceRequest<T> {
@@ -125,6 +127,7 @@ export class ServiceHttp {
         headers: {
           accept: "application/json",
           ...(contentType ? { "content-type": contentType } : {}),
+          ...this.options.callHeaders?.(),
           ...(request.context?.requestId ? { "x-request-id": request.context.requestId } : {}),
           ...request.headers,
         },

@@ -14,6 +14,7 @@ export interface ServicesConfig {
   connectTimeoutMs: number;
   timeoutMs: number;
   onCall?: (event: UpstreamCallEvent) => void;
+  callHeaders?: () => Record<string, string>;
 }
 
 /** Builds one typed client per microservice from configuration. */
@@ -25,6 +26,7 @@ export function createServices(config: ServicesConfig) {
       connectTimeoutMs: config.connectTimeoutMs,
       timeoutMs: config.timeoutMs,
       onCall: config.onCall,
+      callHeaders: config.callHeaders,
     });
   const transports = {
     auth: http("auth"),

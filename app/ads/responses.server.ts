@@ -7,6 +7,6 @@ export function adsProblem(
 ): Response {
   return Response.json(
     { error, message },
-    { status, headers: { ...headers, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" } },
+    { status, headers: { ...headers, "Cache-Control": "no-store" } },
   );
 }

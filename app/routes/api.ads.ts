@@ -55,7 +55,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     ...cors,
     "Cache-Control": answer.stale ? STALE_CACHE_CONTROL : CACHE_CONTROL,
     ETag: etag,
-    "X-Content-Type-Options": "nosniff",
     ...(answer.stale ? { "X-Ads-Stale": "1" } : {}),
   };
   if (matchesIfNoneMatch(request.headers.get("if-none-match"), etag)) {

@@ -3,6 +3,7 @@ import { redirect, type AppLoadContext } from "@remix-run/node";
 import { isUpstreamError, type CallContext } from "../../services/index.server";
 import type { TokenSet } from "../../types/domain";
 import { logger } from "../logger.server";
+import { tokenRefreshes } from "../observability/metrics.server";
 import { getServices } from "../services.server";
 import { loginPath } from "../redirect.server";
 import { getSessionRuntime } from "./runtime.server";
@@ -153,7 +154,15 @@ export class RequestSession {
     try {
       // Not the request's abort signal: other requests may be waiting on this refresh.
       const tokens = await refresher.refresh(refreshToken, () =>
-        getServices().auth.refresh(refreshToken, { requestId: this.context.requestId }),
+        getServices()
+          .auth.refresh(refreshToken, { requestId: this.context.requestId })
+          .then(
+            (fresh) => (tokenRefreshes.inc({ outcome: "ok" }), fresh),
+            (error: unknown) => {
+              tokenRefreshes.inc({ outcome: isUpstreamError(error, "rejected") ? "refused" : "failed" });
+              throw error;
+            },
+          ),
       );
       session.tokens = tokens;
       if (this.change !== "destroy") this.change = "commit";

@@ -23,6 +23,8 @@ afterEach(async () => {
   // Fresh rate-limit counters, revocation list and refresh memo for every test.
   const { resetSessionRuntime } = await import("../../app/session/runtime.server");
   resetSessionRuntime();
+  const { resetAdsRuntime } = await import("../../app/ads/runtime.server");
+  resetAdsRuntime();
 });
 
 afterAll(async () => {

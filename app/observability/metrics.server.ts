@@ -1,0 +1,49 @@
+import { Counter, Histogram, register, type Metric } from "prom-client";
+
+/**
+ * Prometheus metrics. prom-client lives in node_modules, so the server entry and
+ * the Remix build share its registry; each metric is created once and found
+ * again by name.
+ */
+function once<T extends Metric>(name: string, create: () => T): T {
+  return (register.getSingleMetric(name) as T | undefined) ?? create();
+}
+
+export const httpRequestDuration = once(
+  "http_request_duration_seconds",
+  () =>
+    new Histogram({
+      name: "http_request_duration_seconds",
+      help: "Duration of HTTP requests, by route and status.",
+      labelNames: ["method", "route", "status"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    }),
+);
+
+export const upstreamCallDuration = once(
+  "upstream_call_duration_seconds",
+  () =>
+    new Histogram({
+      name: "upstream_call_duration_seconds",
+      help: "Duration of calls to the microservices, by service and outcome.",
+      labelNames: ["service", "outcome"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    }),
+);
+
+export const tokenRefreshes = once(
+  "token_refreshes_total",
+  () => new Counter({ name: "token_refreshes_total", help: "Access-token refreshes, by outcome.", labelNames: ["outcome"] }),
+);
+
+export const loginOutcomes = once(
+  "logins_total",
+  () => new Counter({ name: "logins_total", help: "Sign-in attempts, by method and outcome.", labelNames: ["method", "outcome"] }),
+);
+
+export const rateLimitRejections = once(
+  "rate_limit_rejections_total",
+  () => new Counter({ name: "rate_limit_rejections_total", help: "Requests refused by a rate limit.", labelNames: ["limit"] }),
+);
+
+export { register as metricsRegistry };
