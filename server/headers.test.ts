@@ -90,3 +90,25 @@ describe("security headers", () => {
     }
   }, 30_000);
 });
+
+describe("failure hygiene in production", () => {
+  it.each([
+    ["an unknown data route", "/?_data=routes%2Fnope", {}],
+    ["a POST to a page without an action", "/", { method: "POST", headers: { origin: "x" } }],
+    ["a POST without an Origin to a page without an action", "/profile", { method: "POST" }],
+    ["a malformed cookie", "/dashboard", { headers: { cookie: "session=%E0%A4%A; __Host-session=x" } }],
+    ["a broken form body", "/login", { method: "POST", headers: { "content-type": "multipart/form-data; boundary=x" }, body: "--x\r\nbroken" }],
+    ["a huge form", "/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `email=${"a".repeat(40_000)}` }],
+    ["a bad cursor", "/transactions?cursor=%00%01", {}],
+    ["an API call without its header", "/api/transactions", {}],
+    ["an unknown API", "/api/nope", { headers: { "x-csrf": "1" } }],
+    ["a bad ads query", "/api/ads?placement=../../etc", {}],
+    ["an unknown ad", "/api/ads/../../x/click", {}],
+  ] as [string, string, RequestInit][])("%s gets a clean answer: no stack, path or upstream address", async (_what, path, init) => {
+    const response = await fetch(base + path, { redirect: "manual", ...init });
+    const body = await response.text();
+    expect(response.status).toBeLessThan(500);
+    // Stack frames, file paths, upstream addresses or socket errors: nothing of the inside.
+    expect(body).not.toMatch(/\bat \S+ \(|\/work\/|node_modules|\.tsx?:\d+|127\.0\.0\.1:\d+|localhost:4\d{3}|ECONNREFUSED|UND_ERR/);
+  });
+});

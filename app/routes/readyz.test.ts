@@ -34,3 +34,13 @@ describe("GET /readyz", () => {
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
+
+describe("GET /readyz while draining", () => {
+  it("is 503 and says so, even with every upstream answering", async () => {
+    const { markDraining } = await import("~/readiness.server");
+    markDraining();
+    const response = await call(loader, buildRequest("/readyz"));
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ status: "unavailable", draining: true });
+  });
+});
