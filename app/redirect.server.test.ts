@@ -39,7 +39,8 @@ describe("safeRedirect", () => {
 describe("loginPath", () => {
   it("carries where to come back to, and why", () => {
     expect(loginPath("/transactions?cursor=a b")).toBe("/login?redirectTo=%2Ftransactions%3Fcursor%3Da+b");
-    expect(loginPath("/dashboard")).toBe("/login");
+    expect(loginPath("/dashboard")).toBe("/login?redirectTo=%2Fdashboard");
+    expect(loginPath("/")).toBe("/login");
     expect(loginPath("/profile", "expired")).toBe("/login?redirectTo=%2Fprofile&reason=expired");
   });
 });

@@ -30,7 +30,7 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined,
 /** `/login?redirectTo=<path>`, plus why the customer is asked to sign in again. */
 export function loginPath(redirectTo: string, reason?: "expired"): string {
   const search = new URLSearchParams();
-  if (redirectTo && redirectTo !== "/" && redirectTo !== DEFAULT_REDIRECT) search.set("redirectTo", redirectTo);
+  if (redirectTo && redirectTo !== "/") search.set("redirectTo", redirectTo);
   if (reason) search.set("reason", reason);
   const query = search.toString();
   return query ? `/login?${query}` : "/login";

@@ -1,20 +1,11 @@
 import { http, HttpResponse } from "msw";
 import { STANDIN_DEFAULTS } from "../upstream";
 import { standins } from "../tests/support/standins";
-import { createServices } from "./index.server";
+import { testServices } from "../tests/support/services";
 
 const ADA = { email: "ada@example.com", password: "Analytical-Engine-1843" };
 
-function services(overrides: { clientSecret?: string; adsApiKey?: string } = {}) {
-  return createServices({
-    urls: standins.urls,
-    clientId: STANDIN_DEFAULTS.clientId,
-    clientSecret: overrides.clientSecret ?? STANDIN_DEFAULTS.clientSecret,
-    adsApiKey: overrides.adsApiKey ?? STANDIN_DEFAULTS.adsApiKey,
-    connectTimeoutMs: 500,
-    timeoutMs: 2_000,
-  });
-}
+const services = testServices;
 
 async function adaToken() {
   return (await services().auth.passwordLogin(ADA.email, ADA.password)).accessToken;

@@ -4,6 +4,7 @@
  * as compile errors. Money stays integer minor units plus currency until the
  * loader formats it for display (`…Text`), in the customer's locale.
  */
+import type { Ad } from "./domain";
 import type { Money } from "./money";
 
 /** A part of a page that may be degraded on its own when its service fails. */
@@ -25,16 +26,8 @@ export interface TransactionView {
   category: string;
 }
 
-export interface AdView {
-  id: string;
-  title: string;
-  body: string;
-  imageUrl: string;
-  imageWidth: number;
-  imageHeight: number;
-  clickUrl: string;
-  sponsor: string;
-}
+/** The dashboard's ad: the trimmed domain ad as it is. */
+export type AdView = Ad;
 
 export interface CustomerName {
   firstName: string;
@@ -78,5 +71,5 @@ export interface PaymentConfirmationView {
   amount: MoneyView;
   creditorName: string;
   status: string;
-  balance: Section<{ available: MoneyView }>;
+  balance: Section<{ available: MoneyView; currency: string }>;
 }

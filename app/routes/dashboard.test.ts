@@ -84,6 +84,6 @@ describe("GET /dashboard", () => {
   it("redirects a signed-out visitor to sign in", async () => {
     const response = await call(loader, buildRequest("/dashboard"));
     expect(response.status).toBe(302);
-    expect(response.headers.get("location")).toBe("/login");
+    expect(response.headers.get("location")).toBe("/login?redirectTo=%2Fdashboard");
   });
 });

@@ -1,7 +1,6 @@
-import { STANDIN_DEFAULTS } from "../../upstream";
-import { createServices } from "../../services/index.server";
 import { buildRequest, call, cookieFrom, testContext } from "../../tests/support/remix";
 import { readSession, rewriteSession, signInAs } from "../../tests/support/session";
+import { testServices } from "../../tests/support/services";
 import { standins } from "../../tests/support/standins";
 import { loader as dashboardLoader } from "./dashboard";
 import { action, loader } from "./logout";
@@ -9,16 +8,7 @@ import { action, loader } from "./logout";
 const dashboard = (cookie: string) => call(dashboardLoader, buildRequest("/dashboard", { cookie }));
 const logout = (cookie: string) => call(action, buildRequest("/logout", { method: "POST", cookie }));
 
-function authClient() {
-  return createServices({
-    urls: standins.urls,
-    clientId: STANDIN_DEFAULTS.clientId,
-    clientSecret: STANDIN_DEFAULTS.clientSecret,
-    adsApiKey: STANDIN_DEFAULTS.adsApiKey,
-    connectTimeoutMs: 500,
-    timeoutMs: 2_000,
-  }).auth;
-}
+const authClient = () => testServices().auth;
 
 describe("POST /logout", () => {
   it("clears the cookie, goes home, and revokes the refresh token at Auth", async () => {
@@ -37,7 +27,7 @@ describe("POST /logout", () => {
     await logout(cookie);
     const replay = await dashboard(cookie);
     expect(replay.status).toBe(302);
-    expect(replay.headers.get("location")).toBe("/login");
+    expect(replay.headers.get("location")).toBe("/login?redirectTo=%2Fdashboard");
   });
 
   it("signs out even when Auth cannot revoke, without waiting long", async () => {

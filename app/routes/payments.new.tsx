@@ -6,26 +6,14 @@ import { FormField } from "~/components/form-field";
 import { SectionUnavailable } from "~/components/section-unavailable";
 import { NAME_MAX, paymentFormErrors, paymentFormSchema, REFERENCE_MAX, type PaymentFormErrors } from "~/payments/payment-form";
 import { mintIdempotencyKey, submitPayment, type PaymentActionData } from "~/payments/payments.server";
-import { getServices } from "~/services.server";
+import { balanceSection } from "~/payments/account.server";
 import { requireCustomer } from "~/session/customer.server";
-import { displayLocale, moneyView } from "~/views/format.server";
-import { section, SECTION_BUDGET_MS } from "~/views/section.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const customer = await requireCustomer(request, context);
-  const locale = displayLocale((await customer.profile())?.locale);
-  const account = await section(
-    "account",
-    () => customer.withToken((token, call) => getServices().payments.currentAccount(token, call), { timeoutMs: SECTION_BUDGET_MS }),
-    "Payments are unavailable right now. Please try again in a minute.",
-    context.requestId,
-  );
   const view: PaymentFormView = {
     idempotencyKey: mintIdempotencyKey(),
-    account:
-      account.status === "ok"
-        ? { status: "ok", data: { available: moneyView(account.data.available, locale), currency: account.data.available.currency } }
-        : account,
+    account: await balanceSection(customer, context, "Payments are unavailable right now. Please try again in a minute."),
   };
   return Response.json(view);
 }

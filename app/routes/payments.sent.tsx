@@ -3,10 +3,9 @@ import { redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import type { PaymentConfirmationView } from "../../types/views";
 import { SectionUnavailable } from "~/components/section-unavailable";
-import { getServices } from "~/services.server";
+import { balanceSection } from "~/payments/account.server";
 import { requireCustomer } from "~/session/customer.server";
 import { displayLocale, moneyView } from "~/views/format.server";
-import { section, SECTION_BUDGET_MS } from "~/views/section.server";
 
 // The confirmation of the last payment (POST/redirect/GET target), with the new balance.
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -15,18 +14,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const payment = session?.lastPayment;
   if (!payment) throw redirect("/payments/new");
   const locale = displayLocale(session.profile?.locale);
-  const account = await section(
-    "balance",
-    () => customer.withToken((token, call) => getServices().payments.currentAccount(token, call), { timeoutMs: SECTION_BUDGET_MS }),
-    "Your new balance is unavailable right now.",
-    context.requestId,
-  );
+  const balance = await balanceSection(customer, context, "Your new balance is unavailable right now.");
   const view: PaymentConfirmationView = {
     paymentId: payment.paymentId,
     amount: moneyView({ minor: payment.amountMinor, currency: payment.currency }, locale),
     creditorName: payment.creditorName,
     status: payment.status,
-    balance: account.status === "ok" ? { status: "ok", data: { available: moneyView(account.data.available, locale) } } : account,
+    balance,
   };
   return Response.json(view);
 }

@@ -134,7 +134,7 @@ describe("token refresh", () => {
     });
     const response = await dashboard(revoked);
     expect(response.status).toBe(302);
-    expect(response.headers.get("location")).toBe("/login?reason=expired");
+    expect(response.headers.get("location")).toBe("/login?redirectTo=%2Fdashboard&reason=expired");
     expect(response.headers.get("set-cookie")).toMatch(/^session=; Max-Age=0/);
     const session = await readSession(revoked);
     await expect(getSessionRuntime().revocations.isRevoked(session?.id ?? "")).resolves.toBe(true);

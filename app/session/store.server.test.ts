@@ -1,21 +1,11 @@
-import { STANDIN_DEFAULTS } from "../../upstream";
-import { createServices } from "../../services/index.server";
-import { standins } from "../../tests/support/standins";
+import { testServices } from "../../tests/support/services";
 import { DEMO } from "../../tests/support/session";
 import { createCookieSessionStore, type CustomerSession } from "./store.server";
 
 const SECRET = "s".repeat(40);
 
 async function realSession(): Promise<CustomerSession> {
-  const services = createServices({
-    urls: standins.urls,
-    clientId: STANDIN_DEFAULTS.clientId,
-    clientSecret: STANDIN_DEFAULTS.clientSecret,
-    adsApiKey: STANDIN_DEFAULTS.adsApiKey,
-    connectTimeoutMs: 500,
-    timeoutMs: 2_000,
-  });
-  const tokens = await services.auth.passwordLogin(DEMO.ada.email, DEMO.ada.password);
+  const tokens = await testServices().auth.passwordLogin(DEMO.ada.email, DEMO.ada.password);
   return { id: crypto.randomUUID(), tokens, createdAt: Date.now(), lastSeenAt: Date.now() };
 }
 

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { loader as root } from "../../app/root";
 import { loader as dashboard } from "../../app/routes/dashboard";
 import { loader as login } from "../../app/routes/login";
-import { loader as loginCode } from "../../app/routes/login.code";
+import { loader as loginCode } from "../../app/routes/login_.code";
 import { action as pay, loader as newPayment } from "../../app/routes/payments.new";
 import { loader as paymentSent } from "../../app/routes/payments.sent";
 import { loader as profile } from "../../app/routes/profile";

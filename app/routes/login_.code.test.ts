@@ -2,7 +2,7 @@ import { buildRequest, call, cookieFrom, testContext } from "../../tests/support
 import { DEMO } from "../../tests/support/session";
 import { standins } from "../../tests/support/standins";
 import { loader as dashboardLoader } from "./dashboard";
-import { action } from "./login.code";
+import { action } from "./login_.code";
 
 const post = (form: Record<string, string>, context = testContext()) =>
   call(action, buildRequest("/login/code", { form }), { context });
