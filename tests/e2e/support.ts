@@ -1,4 +1,4 @@
-import { expect, test, type BrowserContext, type Cookie, type Page } from "@playwright/test";
+import { expect, test, type BrowserContext, type Cookie, type Page, type TestInfo } from "@playwright/test";
 
 /** The Auth stand-in of the e2e server (playwright.config.ts: STANDIN_PORTS=E2E_STANDIN_PORT, default 4201). */
 export const AUTH_STANDIN = `http://127.0.0.1:${process.env.E2E_STANDIN_PORT ?? "4201"}`;
@@ -53,16 +53,17 @@ export async function signInWithCode(page: Page, customer: keyof typeof DEMO, pa
   const { email } = DEMO[customer];
   await page.goto(path);
   await requestCode(page, email);
-  await page.getByLabel("Code").fill(await latestCode(email));
+  await page.getByLabel("Code", { exact: true }).fill(await latestCode(email));
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
 }
 
 /** Step one of the code sign-in, on /login/code: ends when the "Code" step shows. */
 export async function requestCode(page: Page, email: string) {
+  await expect(page.getByRole("heading", { level: 1, name: "Sign in with a code" })).toBeVisible();
   await page.getByLabel("Email").fill(email);
   await page.getByRole("button", { name: "Send code" }).click();
-  await expect(page.getByLabel("Code")).toBeVisible();
+  await expect(page.getByLabel("Code", { exact: true })).toBeVisible();
 }
 
 /**
@@ -86,4 +87,27 @@ export async function expectSignedIn(page: Page, customer: keyof typeof DEMO) {
   expect(response?.status()).toBe(200);
   expect(response?.request().redirectedFrom(), "no redirect").toBeNull();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Welcome, ${DEMO[customer].name}`);
+}
+
+/**
+ * With JavaScript on, waits until Remix has hydrated the page: before that a click
+ * is a plain document navigation or form post, which is the JavaScript-off path.
+ */
+export async function ready(page: Page, javaScript: boolean) {
+  if (javaScript) await page.waitForFunction(() => "__remixRouter" in window);
+}
+
+/** A full-page screenshot kept as a test artifact (`<output dir>/<name>.png`) and attached to the report. */
+export async function snap(page: Page, testInfo: TestInfo, name: string) {
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: "image/png" });
+}
+
+/** "€12,345.67" or "$3,021.50" → minor units (1234567, 302150), to compare balances across steps. */
+export function minorUnits(text: string): number {
+  const match = /(-|−)?[^\d-−]*([\d,]+)\.(\d{2})\b/.exec(text.trim());
+  if (!match?.[2] || !match[3]) throw new Error(`not an amount: "${text}"`);
+  const minor = Number(match[2].replace(/,/g, "")) * 100 + Number(match[3]);
+  return match[1] ? -minor : minor;
 }
