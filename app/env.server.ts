@@ -75,6 +75,7 @@ const envSchema = z.object({
   UPSTREAM_TIMEOUT_MS: count(5000),
 
   REDIS_URL: optionalString,
+  SESSION_STORE: z.enum(["cookie", "redis"], { error: 'must be "cookie" or "redis"' }).default("cookie"),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -105,6 +106,9 @@ export class EnvError extends Error {
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const given = withoutBlanks(source);
   const result = envSchema.safeParse(given);
+  if (result.success && result.data.SESSION_STORE === "redis" && !result.data.REDIS_URL) {
+    throw new EnvError("Invalid configuration: REDIS_URL is required when SESSION_STORE=redis");
+  }
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const setting = String(issue?.path[0] ?? "configuration");

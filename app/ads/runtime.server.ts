@@ -1,7 +1,9 @@
 import { isUpstreamError } from "../../services/errors.server";
 import { logger } from "../logger.server";
-import { createMemoryRateLimiter, type RateLimiter } from "../rate-limit.server";
+import type { RateLimiter } from "../rate-limit.server";
 import { getServices } from "../services.server";
+import { getRateLimiter, getRedis } from "../shared-state/index.server";
+import { createRedisAdsCache } from "../shared-state/redis-ads-cache.server";
 import { createMemoryAdsCache } from "./cache.server";
 import { createMemoryClickCounter, type ClickCounter } from "./clicks.server";
 import { corsPolicy, type CorsPolicy } from "./cors.server";
@@ -25,9 +27,10 @@ export interface AdsRuntime {
 let runtime: AdsRuntime | undefined;
 
 export function getAdsRuntime(): AdsRuntime {
+  const redis = getRedis();
   runtime ??= {
     feed: createAdsFeed({
-      cache: createMemoryAdsCache({ retainMs: ADS_STALE_MS }),
+      cache: redis ? createRedisAdsCache(redis, { retainMs: ADS_STALE_MS }) : createMemoryAdsCache({ retainMs: ADS_STALE_MS }),
       // Contextual only: no segment, no session, whoever is asking.
       fetchAds: (placement, context) => getServices().ads.list({ placement }, context),
       freshMs: ADS_FRESH_MS,
@@ -46,7 +49,7 @@ export function getAdsRuntime(): AdsRuntime {
         ),
     }),
     clicks: createMemoryClickCounter(),
-    rateLimiter: createMemoryRateLimiter(),
+    rateLimiter: getRateLimiter(),
   };
   return runtime;
 }

@@ -46,4 +46,14 @@ export const rateLimitRejections = once(
   () => new Counter({ name: "rate_limit_rejections_total", help: "Requests refused by a rate limit.", labelNames: ["limit"] }),
 );
 
+export const sharedStateFailures = once(
+  "shared_state_failures_total",
+  () =>
+    new Counter({
+      name: "shared_state_failures_total",
+      help: "Shared-state (Redis) operations that failed and fell back, by operation.",
+      labelNames: ["operation"],
+    }),
+);
+
 export { register as metricsRegistry };

@@ -9,6 +9,7 @@ describe("GET /profile", () => {
     const response = await call(loader, buildRequest("/profile", { cookie: await signInAs("ada") }));
     expect(await response.json()).toEqual({
       status: "ok",
+      everywhere: false,
       data: {
         fullName: "Ada Lovelace",
         email: "ada@example.com",
@@ -23,7 +24,7 @@ describe("GET /profile", () => {
     standins.use(http.get("*/v1/users/me", () => HttpResponse.json({}, { status: 503 })));
     const response = await call(loader, buildRequest("/profile", { cookie }));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "unavailable", message: "Your profile is unavailable right now." });
+    expect(await response.json()).toEqual({ status: "unavailable", message: "Your profile is unavailable right now.", everywhere: false });
   });
 
   it("redirects a signed-out visitor to sign in, coming back here", async () => {

@@ -1,9 +1,11 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
 import type { ProfileView, Section } from "../../types/views";
 import { SectionUnavailable } from "~/components/section-unavailable";
 import { getServices } from "~/services.server";
+import { readForm } from "~/forms.server";
 import { requireCustomer } from "~/session/customer.server";
+import { canSignOutEverywhere, signOutEverywhere } from "~/sign-out.server";
 import { dateText, profileHints } from "~/views/format.server";
 import { section, SECTION_BUDGET_MS } from "~/views/section.server";
 
@@ -15,7 +17,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     "Your profile is unavailable right now.",
     context.requestId,
   );
-  if (profile.status === "unavailable") return Response.json(profile satisfies Section<ProfileView>);
+  const everywhere = canSignOutEverywhere();
+  if (profile.status === "unavailable") return Response.json({ ...profile, everywhere } satisfies ProfileData);
   const hints = profileHints(profile.data);
   await customer.update((session) => void (session.profile = hints));
   const view: ProfileView = {
@@ -24,13 +27,24 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     memberSince: profile.data.createdAt,
     memberSinceText: dateText(profile.data.createdAt, hints.locale),
   };
-  return Response.json({ status: "ok", data: view } satisfies Section<ProfileView>);
+  return Response.json({ status: "ok", data: view, everywhere } satisfies ProfileData);
+}
+
+type ProfileData = Section<ProfileView> & { everywhere: boolean };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  await requireCustomer(request, context);
+  const { form } = await readForm(request);
+  if (form.get("intent") !== "sign-out-everywhere" || !canSignOutEverywhere()) {
+    return new Response("Unknown request.", { status: 400 });
+  }
+  return signOutEverywhere(request, context);
 }
 
 export const meta: MetaFunction = () => [{ title: "Profile · Northwind Bank" }];
 
 export default function Profile() {
-  const profile = useLoaderData<Section<ProfileView>>();
+  const profile = useLoaderData<ProfileData>();
   return (
     <section className="card narrow" aria-labelledby="profile-title">
       <h1 id="profile-title">Profile</h1>
@@ -54,6 +68,14 @@ export default function Profile() {
       ) : (
         <SectionUnavailable message={profile.message} retry="/profile" />
       )}
+      {profile.everywhere ? (
+        <Form method="post" className="actions">
+          <button type="submit" name="intent" value="sign-out-everywhere" className="button">
+            Sign out everywhere
+          </button>
+          <p className="muted">Ends your sessions in every browser and on every device, this one included.</p>
+        </Form>
+      ) : null}
     </section>
   );
 }

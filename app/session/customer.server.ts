@@ -7,6 +7,7 @@ import { tokenRefreshes } from "../observability/metrics.server";
 import { getServices } from "../services.server";
 import { loginPath } from "../redirect.server";
 import { getSessionRuntime } from "./runtime.server";
+import { SessionStoreUnavailable } from "../shared-state/redis-sessions.server";
 import type { CustomerSession, ProfileHints } from "./store.server";
 
 /** Refresh an access token this close to its expiry rather than let a call fail. */
@@ -29,6 +30,8 @@ export class RequestSession {
   private refreshing: Promise<string | undefined> | undefined;
   /** Set when the refresh token was refused: the customer must sign in again. */
   private ended = false;
+  /** The session being ended, so a server-side store can delete it. */
+  private ending: CustomerSession | undefined;
 
   constructor(
     readonly request: Request,
@@ -51,7 +54,18 @@ export class RequestSession {
 
   private async load(): Promise<CustomerSession | null> {
     const runtime = getSessionRuntime();
-    const session = await runtime.store.read(this.request, this.secure);
+    let session: CustomerSession | null;
+    try {
+      session = await runtime.store.read(this.request, this.secure);
+    } catch (error) {
+      if (!(error instanceof SessionStoreUnavailable)) throw error;
+      // Fail closed, but honestly: not "signed out", just not reachable right now.
+      logger.error({ requestId: this.context.requestId, err: error.message }, "session store unavailable");
+      throw new Response("We can't reach your session right now. Please try again in a moment.", {
+        status: 503,
+        headers: { "Retry-After": "5", "Content-Type": "text/plain; charset=utf-8" },
+      });
+    }
     if (!session) {
       // A cookie that no longer opens (tampered, old secret) is cleared, not kept around.
       if (this.request.headers.get("cookie")?.includes("session=")) this.change = "destroy";
@@ -77,7 +91,15 @@ export class RequestSession {
     const previous = await this.get();
     if (previous) await this.revoke(previous);
     const now = Date.now();
-    this.current = { id: randomUUID(), tokens, createdAt: now, lastSeenAt: now, ...(profile ? { profile } : {}) };
+    const userId = subjectOf(tokens.accessToken);
+    this.current = {
+      id: randomUUID(),
+      ...(userId ? { userId } : {}),
+      tokens,
+      createdAt: now,
+      lastSeenAt: now,
+      ...(profile ? { profile } : {}),
+    };
     this.loaded = Promise.resolve(this.current);
     this.change = "commit";
   }
@@ -86,6 +108,7 @@ export class RequestSession {
   async end(): Promise<CustomerSession | null> {
     const session = await this.get();
     if (session) await this.revoke(session);
+    this.ending = session ?? undefined;
     this.current = null;
     this.change = "destroy";
     return session;
@@ -93,7 +116,13 @@ export class RequestSession {
 
   private async revoke(session: CustomerSession) {
     const runtime = getSessionRuntime();
-    await runtime.revocations.revoke(session.id, session.createdAt + runtime.absoluteTimeoutMs);
+    try {
+      await runtime.revocations.revoke(session.id, session.createdAt + runtime.absoluteTimeoutMs);
+    } catch (error) {
+      // The cookie is still cleared and the refresh token revoked at Auth; a replay
+      // dies with its access token. Worth knowing, not worth failing the sign-out.
+      logger.error({ requestId: this.context.requestId, err: String(error) }, "could not record the revocation");
+    }
   }
 
   /**
@@ -203,10 +232,10 @@ export class RequestSession {
     const change = this.change;
     this.change = "none";
     const runtime = getSessionRuntime();
-    if (change === "destroy") return runtime.store.destroy(this.secure);
+    if (change === "destroy") return runtime.store.destroy(this.secure, this.ending);
     if (change === "commit" && this.current) {
       // Signed out while this request was running: never bring the session back.
-      if (await runtime.revocations.isRevoked(this.current.id)) return runtime.store.destroy(this.secure);
+      if (await runtime.revocations.isRevoked(this.current.id)) return runtime.store.destroy(this.secure, this.current);
       return runtime.store.commit(this.current, this.secure, this.current.createdAt + runtime.absoluteTimeoutMs);
     }
     return undefined;
@@ -261,5 +290,15 @@ async function appendCookieChange(session: RequestSession, headers: Headers) {
   if (session.personal) {
     headers.set("Cache-Control", "private, no-store");
     if (!headers.get("Vary")?.includes("Cookie")) headers.append("Vary", "Cookie");
+  }
+}
+
+/** The access token's subject, read (not verified: Auth just gave it to us) to index sessions. */
+function subjectOf(accessToken: string): string | undefined {
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(accessToken.split(".")[1] ?? "", "base64url").toString("utf8"));
+    return payload && typeof payload === "object" && "sub" in payload && typeof payload.sub === "string" ? payload.sub : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -1,7 +1,12 @@
 import { getEnv } from "../env.server";
-import { createMemoryRateLimiter, type RateLimiter } from "../rate-limit.server";
+import type { RateLimiter } from "../rate-limit.server";
+import { getRateLimiter, getRedis } from "../shared-state/index.server";
+import { createRedisRefreshCoordinator } from "../shared-state/redis-refresh.server";
+import { createRedisRevocationList } from "../shared-state/redis-revocations.server";
+import { createRedisSessionStore } from "../shared-state/redis-sessions.server";
 import { createMemoryRefreshCoordinator, type RefreshCoordinator } from "./refresh.server";
 import { createMemoryRevocationList, type RevocationList } from "./revocations.server";
+import { createSealer } from "./seal.server";
 import { createCookieSessionStore, type SessionStore } from "./store.server";
 
 /** The session machinery of this process: where sessions, revocations and refreshes live. */
@@ -19,12 +24,24 @@ let runtime: SessionRuntime | undefined;
 export function getSessionRuntime(): SessionRuntime {
   if (!runtime) {
     const env = getEnv();
+    const idleTimeoutMs = env.SESSION_IDLE_TIMEOUT_S * 1000;
+    // With REDIS_URL, what must hold across instances lives in Redis (decision 007).
+    const redis = getRedis();
     runtime = {
-      store: createCookieSessionStore(env.SESSION_SECRET),
-      revocations: createMemoryRevocationList(),
-      refresher: createMemoryRefreshCoordinator(),
-      rateLimiter: createMemoryRateLimiter(),
-      idleTimeoutMs: env.SESSION_IDLE_TIMEOUT_S * 1000,
+      store:
+        redis && env.SESSION_STORE === "redis"
+          ? createRedisSessionStore(redis, {
+              secrets: env.SESSION_SECRET,
+              sealer: createSealer(env.SESSION_SECRET, "server-session"),
+              idleTimeoutMs,
+            })
+          : createCookieSessionStore(env.SESSION_SECRET),
+      revocations: redis ? createRedisRevocationList(redis) : createMemoryRevocationList(),
+      refresher: redis
+        ? createRedisRefreshCoordinator(redis, createSealer(env.SESSION_SECRET, "refresh-memo"))
+        : createMemoryRefreshCoordinator(),
+      rateLimiter: getRateLimiter(),
+      idleTimeoutMs,
       absoluteTimeoutMs: env.SESSION_ABSOLUTE_TIMEOUT_S * 1000,
     };
   }

@@ -7,6 +7,8 @@ import { createSealer, type Sealer } from "./seal.server";
 export interface CustomerSession {
   /** New at every sign-in (no fixation); the key for revocation. */
   id: string;
+  /** The customer (the access token's subject): indexes sessions for "sign out everywhere". */
+  userId?: string;
   tokens: TokenSet;
   /** Epoch ms of sign-in: the absolute timeout counts from here. */
   createdAt: number;
@@ -53,8 +55,10 @@ export interface SessionStore {
   read(request: Request, secure: boolean): Promise<CustomerSession | null>;
   /** A `Set-Cookie` value that stores the session until `expiresAt` (epoch ms). */
   commit(session: CustomerSession, secure: boolean, expiresAt: number): Promise<string>;
-  /** A `Set-Cookie` value that removes the session cookie. */
-  destroy(secure: boolean): Promise<string>;
+  /** A `Set-Cookie` value that removes the session cookie (and, server-side, the session). */
+  destroy(secure: boolean, session?: CustomerSession): Promise<string>;
+  /** Server-side stores only: ends every session of a customer and returns them. */
+  endAll?(userId: string): Promise<CustomerSession[]>;
 }
 
 /** Over HTTPS the cookie is `__Host-` prefixed: Secure, Path=/, no Domain, so no subdomain can plant one. */
@@ -104,6 +108,7 @@ export function createCookieSessionStore(secrets: string[]): SessionStore {
 // format after a deploy means "signed out", not a crash.
 const sessionSchema = z.object({
   id: z.string().min(1),
+  userId: z.string().optional(),
   tokens: z.object({
     accessToken: z.string().min(1),
     refreshToken: z.string().min(1),
@@ -128,7 +133,7 @@ const sessionSchema = z.object({
     .optional(),
 });
 
-function parseSession(json: string): CustomerSession | null {
+export function parseSession(json: string): CustomerSession | null {
   try {
     const parsed = sessionSchema.safeParse(JSON.parse(json));
     return parsed.success ? parsed.data : null;

@@ -25,6 +25,8 @@ afterEach(async () => {
   resetSessionRuntime();
   const { resetAdsRuntime } = await import("../../app/ads/runtime.server");
   resetAdsRuntime();
+  const { resetSharedState } = await import("../../app/shared-state/index.server");
+  resetSharedState();
 });
 
 afterAll(async () => {
