@@ -161,7 +161,15 @@ export async function signIn(
   const session = requestSession(request, context);
   await session.start(tokens, profile);
   const headers = new Headers();
-  const cookie = await session.takeCookieHeader();
+  let cookie: string | undefined;
+  try {
+    cookie = await session.takeCookieHeader();
+  } catch (error) {
+    // Server-side sessions with the store away: signing in cannot hold, so say so.
+    loginOutcomes.inc({ method, outcome: "unavailable" });
+    logger.error({ requestId: context.requestId, err: String(error) }, "session could not be saved");
+    return formState(503, { status: "unavailable", message: MESSAGES.unavailable, values: echo });
+  }
   if (cookie) headers.append("Set-Cookie", cookie);
   loginOutcomes.inc({ method, outcome: "success" });
   logger.info({ requestId: context.requestId, strategy }, "signed in");

@@ -3,14 +3,15 @@ import { logger } from "../logger.server";
 
 /**
  * One Redis connection per process, for everything shared between instances.
- * Commands fail fast while Redis is away (no offline queue, short timeouts), so
- * each caller applies its own policy (docs/decisions/007) instead of hanging.
+ * A command waits for the connection at most REDIS_COMMAND_TIMEOUT_MS (so the
+ * first requests of a new instance work), then fails, and each caller applies its
+ * own policy (docs/decisions/007) instead of hanging.
  */
 export const REDIS_COMMAND_TIMEOUT_MS = 250;
 
 export function createRedis(url: string): Redis {
   const redis = new Redis(url, {
-    enableOfflineQueue: false,
+    enableOfflineQueue: true,
     enableAutoPipelining: true,
     maxRetriesPerRequest: 0,
     commandTimeout: REDIS_COMMAND_TIMEOUT_MS,

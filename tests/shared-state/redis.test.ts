@@ -1,0 +1,192 @@
+import { Redis } from "ioredis";
+import { resetEnvCache } from "../../app/env.server";
+import { loader as dashboard } from "../../app/routes/dashboard";
+import { action as logout } from "../../app/routes/logout";
+import { action as profileAction, loader as profile } from "../../app/routes/profile";
+import { createSealer } from "../../app/session/seal.server";
+import { resetSessionRuntime } from "../../app/session/runtime.server";
+import { getRateLimiter, resetSharedState } from "../../app/shared-state/index.server";
+import { createRedisRateLimiter } from "../../app/shared-state/redis-rate-limit.server";
+import { createRedisRefreshCoordinator } from "../../app/shared-state/redis-refresh.server";
+import type { TokenSet } from "../../types/domain";
+import { startRedis, type TestRedis } from "../support/redis";
+import { buildRequest, call, cookieFrom } from "../support/remix";
+import { testServices } from "../support/services";
+import { DEMO, readSession, signInAs } from "../support/session";
+
+/**
+ * Shared state through a real redis-server. "Another instance" is this process
+ * after dropping every in-memory piece of state (runtimes and connection): all
+ * that survives is what lives in Redis.
+ */
+let redis: TestRedis;
+let admin: Redis;
+
+function useSettings(settings: Record<string, string>) {
+  Object.assign(process.env, settings);
+  resetEnvCache();
+  anotherInstance();
+}
+
+function anotherInstance() {
+  resetSessionRuntime();
+  resetSharedState();
+}
+
+beforeAll(async () => {
+  redis = await startRedis();
+  admin = new Redis(redis.url).on("error", () => undefined);
+});
+
+beforeEach(async () => {
+  await redis.start();
+  await admin.flushall();
+  useSettings({ REDIS_URL: redis.url, SESSION_STORE: "redis" });
+});
+
+afterAll(async () => {
+  admin.disconnect();
+  await redis.stop();
+  delete process.env.REDIS_URL;
+  delete process.env.SESSION_STORE;
+  resetEnvCache();
+});
+
+/** Another instance's connection; its reconnect noise while Redis is stopped on purpose is expected. */
+const client = () => new Redis(redis.url, { keyPrefix: "nw:" }).on("error", () => undefined);
+
+const page = (cookie: string) => call(dashboard, buildRequest("/dashboard", { cookie }));
+
+describe("server-side sessions in Redis", () => {
+  it("keeps only an opaque id in the cookie, and the session works on another instance", async () => {
+    const cookie = await signInAs("ada");
+    const value = decodeURIComponent(cookie.split("=")[1] ?? "");
+    expect(Buffer.from(value.split(".")[0] ?? "", "base64").toString()).toMatch(/^"[0-9a-f-]{36}"$/);
+    expect(await admin.keys("nw:session:*")).toHaveLength(1);
+    const stored = (await admin.get((await admin.keys("nw:session:*"))[0] ?? "")) ?? "";
+    expect(stored).not.toMatch(/eyJ|refresh/);
+    anotherInstance();
+    expect((await page(cookie)).status).toBe(200);
+  });
+
+  it("signs out on every instance", async () => {
+    const cookie = await signInAs("ada");
+    await call(logout, buildRequest("/logout", { method: "POST", cookie }));
+    anotherInstance();
+    expect((await page(cookie)).status).toBe(302);
+  });
+
+  it("expires with the idle timeout in Redis itself", async () => {
+    await signInAs("ada");
+    const [key = ""] = await admin.keys("nw:session:*");
+    const ttl = await admin.pttl(key);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(1800 * 1000);
+  });
+
+  it("signs out everywhere: a second browser's session ends, and its refresh token dies at Auth", async () => {
+    const first = await signInAs("ada");
+    const second = await signInAs("ada");
+    const secondRefresh = (await readSession(second))?.tokens.refreshToken ?? "";
+    const loaded = await (await call(profile, buildRequest("/profile", { cookie: first }))).json();
+    expect(loaded.everywhere).toBe(true);
+    const response = await call(
+      profileAction,
+      buildRequest("/profile", { cookie: first, form: { intent: "sign-out-everywhere" } }),
+    );
+    expect(response.status).toBe(302);
+    anotherInstance();
+    expect((await page(first)).status).toBe(302);
+    expect((await page(second)).status).toBe(302);
+    await expect(testServices().auth.refresh(secondRefresh)).rejects.toMatchObject({ code: "invalid_grant" });
+  });
+
+  it("fails closed while Redis is down: 503 with a message, never signed in or a stack", async () => {
+    const cookie = await signInAs("ada");
+    await redis.stop();
+    anotherInstance();
+    const response = await page(cookie);
+    expect(response.status).toBe(503);
+    expect(await response.text()).toContain("can't reach your session");
+    const signIn = await call(
+      (await import("../../app/routes/login")).action,
+      buildRequest("/login", { form: { email: DEMO.ada.email, password: DEMO.ada.password } }),
+    );
+    expect(signIn.status).toBe(503);
+    await redis.start();
+  });
+});
+
+describe("cookie sessions with Redis for the shared pieces", () => {
+  beforeEach(() => useSettings({ REDIS_URL: redis.url, SESSION_STORE: "cookie" }));
+
+  it("a sign-out on one instance is a sign-out on all (shared revocation list)", async () => {
+    const cookie = await signInAs("ada");
+    await call(logout, buildRequest("/logout", { method: "POST", cookie }));
+    anotherInstance();
+    expect((await page(cookie)).status).toBe(302);
+  });
+
+  it("keeps customers signed in when Redis is down (revocation checks fail open)", async () => {
+    const cookie = await signInAs("ada");
+    await redis.stop();
+    anotherInstance();
+    expect((await page(cookie)).status).toBe(200);
+    await redis.start();
+  });
+});
+
+describe("shared limits and refreshes", () => {
+  it("counts a limit across instances", async () => {
+    const a = createRedisRateLimiter(client());
+    const b = createRedisRateLimiter(client());
+    for (let hit = 0; hit < 5; hit++) expect((await a.hit("test:ip:1", 10, 60_000)).allowed).toBe(true);
+    for (let hit = 0; hit < 5; hit++) expect((await b.hit("test:ip:1", 10, 60_000)).allowed).toBe(true);
+    const refused = await a.hit("test:ip:1", 10, 60_000);
+    expect(refused.allowed).toBe(false);
+    expect(refused.retryAfterS).toBeGreaterThan(50);
+  });
+
+  it("allows when Redis is down (limits fail open)", async () => {
+    await redis.stop();
+    anotherInstance();
+    expect((await getRateLimiter().hit("test:ip:2", 1, 60_000)).allowed).toBe(true);
+    expect((await getRateLimiter().hit("test:ip:2", 1, 60_000)).allowed).toBe(true);
+    await redis.start();
+  });
+
+  it("refreshes once for 20 concurrent requests spread over instances, and hands the result to late ones", async () => {
+    const sealer = createSealer(["s".repeat(40)], "refresh-memo");
+    const instances = [0, 1, 2].map(() => createRedisRefreshCoordinator(client(), sealer));
+    let runs = 0;
+    const fresh: TokenSet = { accessToken: "new-access", refreshToken: "new-refresh", accessTokenExpiresAt: Date.now() + 300_000 };
+    const run = async () => {
+      runs += 1;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return fresh;
+    };
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => instances[i % 3]?.refresh("old-refresh", run)));
+    expect(runs).toBe(1);
+    expect(new Set(results.map((tokens) => tokens?.refreshToken))).toEqual(new Set(["new-refresh"]));
+    expect(await instances[2]?.refresh("old-refresh", run)).toEqual(fresh);
+    expect(runs).toBe(1);
+    const memo = (await admin.keys("nw:refresh:result:*"))[0] ?? "";
+    expect(await admin.get(memo)).not.toContain("new-refresh");
+  });
+
+  it("passes Auth's refusal through unchanged", async () => {
+    const sealer = createSealer(["s".repeat(40)], "refresh-memo");
+    const coordinator = createRedisRefreshCoordinator(client(), sealer);
+    const refusal = Object.assign(new Error("invalid_grant"), { code: "invalid_grant" });
+    await expect(coordinator.refresh("dead", () => Promise.reject(refusal))).rejects.toBe(refusal);
+  });
+});
+
+it("session cookies of one instance are read by another through the same cookie header", async () => {
+  useSettings({ REDIS_URL: redis.url, SESSION_STORE: "redis" });
+  const cookie = await signInAs("grace");
+  anotherInstance();
+  const response = await page(cookie);
+  expect(((await response.json()) as { customer: { data: { fullName: string } } }).customer.data.fullName).toBe("Grace Hopper");
+  expect(cookieFrom(response)).toBe("");
+});
