@@ -4,6 +4,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import type { Request, Response } from "express";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const INSTANCE_NAME = process.env.INSTANCE_NAME?.replace(/[^\w.-]/g, "").slice(0, 64);
 
 /**
  * Builds the load context from the socket. Express resolves `req.ip` and
@@ -27,6 +28,8 @@ export function identifyAndProtect(req: Request, res: Response, next: () => void
   res.locals.requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
   res.locals.cspNonce = randomBytes(16).toString("base64");
   res.setHeader("X-Request-Id", res.locals.requestId);
+  // Which instance answered, when the operator names them (the cluster does).
+  if (INSTANCE_NAME) res.setHeader("X-Instance", INSTANCE_NAME);
   res.set(securityHeaders({ nonce: res.locals.cspNonce, secure: req.secure, partnerFacing: isPartnerFacing(req.path) }));
   next();
 }
