@@ -262,7 +262,7 @@ describe("the request log", () => {
     }
     expect(standins.requests.length).toBeGreaterThanOrEqual(1000);
     expect(standins.requests.length).toBeLessThan(2000);
-  });
+  }, 30_000);
 });
 
 describe("servers", () => {
