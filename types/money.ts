@@ -7,9 +7,33 @@ export interface Money {
   currency: string;
 }
 
+// Building an Intl formatter costs far more than using one (it resolves locale
+// data), and a page formats dozens of amounts: each is built once per locale and
+// currency. The caches are bounded because locales come from upstream data.
+const FORMAT_CACHE_LIMIT = 256;
+const currencyFormats = new Map<string, Intl.NumberFormat>();
+const digitsByCurrency = new Map<string, number>();
+
+function currencyFormat(locale: string, currency: string): Intl.NumberFormat {
+  const key = `${locale}\u0000${currency}`;
+  let format = currencyFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: "currency", currency });
+    if (currencyFormats.size >= FORMAT_CACHE_LIMIT) currencyFormats.clear();
+    currencyFormats.set(key, format);
+  }
+  return format;
+}
+
 /** Digits after the decimal point for a currency (2 for EUR, 0 for JPY). */
 export function currencyDigits(currency: string): number {
-  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  let digits = digitsByCurrency.get(currency);
+  if (digits === undefined) {
+    digits = currencyFormat("en", currency).resolvedOptions().maximumFractionDigits ?? 2;
+    if (digitsByCurrency.size >= FORMAT_CACHE_LIMIT) digitsByCurrency.clear();
+    digitsByCurrency.set(currency, digits);
+  }
+  return digits;
 }
 
 const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/;
@@ -40,7 +64,5 @@ export function minorToDecimal(minor: number, currency: string): string {
 /** Locale-aware display, e.g. "€12,345.67". */
 export function formatMoney(money: Money, locale: string): string {
   const digits = currencyDigits(money.currency);
-  return new Intl.NumberFormat(locale, { style: "currency", currency: money.currency }).format(
-    money.minor / 10 ** digits,
-  );
+  return currencyFormat(locale, money.currency).format(money.minor / 10 ** digits);
 }

@@ -5,9 +5,25 @@ import type { ProfileHints } from "../session/store.server";
 
 export const FALLBACK_LOCALE = "en-GB";
 
+// Intl look-ups and formatters are slow to build and fast to use: they are kept
+// per locale (bounded, since locales come from upstream data). See types/money.ts.
+const CACHE_LIMIT = 256;
+const resolvedLocales = new Map<string, string>();
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
 /** The upstream's locale if Intl knows it, else ours: a bad value must not break a page. */
 export function displayLocale(locale: string | undefined): string {
   if (!locale) return FALLBACK_LOCALE;
+  return resolvedLocales.get(locale) ?? remember(resolvedLocales, locale, resolveLocale(locale));
+}
+
+function resolveLocale(locale: string): string {
   try {
     const [canonical] = Intl.getCanonicalLocales(locale.replace("_", "-"));
     return canonical && Intl.NumberFormat.supportedLocalesOf(canonical).length > 0 ? canonical : FALLBACK_LOCALE;
@@ -22,7 +38,9 @@ export function moneyView(money: Money, locale: string): MoneyView {
 
 /** Dates are shown in UTC so the server's rendering never depends on its own time zone. */
 export function dateText(iso: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(iso));
+  const format =
+    dateFormats.get(locale) ?? remember(dateFormats, locale, new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }));
+  return format.format(new Date(iso));
 }
 
 export function transactionView(transaction: Transaction, locale: string): TransactionView {
