@@ -3,7 +3,6 @@ import {
   createReadableStreamFromReadable,
   type AppLoadContext,
   type EntryContext,
-  type HandleDataRequestFunction,
   type HandleErrorFunction,
 } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
@@ -26,7 +25,6 @@ export default async function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
-  await appendSessionCookie(loadContext, responseHeaders);
   const waitForAll = isbot(request.headers.get("user-agent") ?? "");
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
@@ -63,11 +61,14 @@ export default async function handleRequest(
   });
 }
 
-/** Data requests (client navigation, fetchers) carry the session's cookie change too. */
-export const handleDataRequest: HandleDataRequestFunction = async (response, { context }) => {
+/**
+ * Runs on every response the server entry sends (server/remix-handler.ts):
+ * documents, data requests, resource routes and redirects alike, so the session's
+ * cookie change, and "private, no-store" for personal responses, are never lost.
+ */
+export async function finalizeResponse(context: AppLoadContext, response: Response): Promise<void> {
   await appendSessionCookie(context, response.headers);
-  return response;
-};
+}
 
 /**
  * Errors thrown by loaders and actions: logged once, with the request id, never

@@ -16,10 +16,7 @@ export async function signOut(request: Request, context: AppLoadContext): Promis
   const session = requestSession(request, context);
   const ended = await session.end();
   if (ended) await revokeUpstream(ended.tokens.refreshToken, context);
-  const headers = new Headers();
-  const cookie = await session.takeCookieHeader();
-  if (cookie) headers.append("Set-Cookie", cookie);
-  return redirect("/", { headers });
+  return redirect("/");
 }
 
 async function revokeUpstream(refreshToken: string, context: AppLoadContext) {

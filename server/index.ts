@@ -8,7 +8,6 @@ import { existsSync } from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import express from "express";
 import { getEnv } from "../app/env.server";
@@ -19,6 +18,7 @@ import { DEMO_CUSTOMERS } from "../upstream";
 import { accessLog } from "./access-log";
 import { refuseCrossSiteWrites, refusePathTricks } from "./cross-site";
 import { startEmbeddedStandinsIfUnconfigured } from "./embedded";
+import { remixHandler } from "./remix-handler";
 import { identifyAndProtect, requestContext } from "./request-context";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -64,12 +64,14 @@ app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
 // the route (documents, fetchers, data requests, resource routes).
 app.use(refuseCrossSiteWrites);
 
-app.all(
-  "*",
-  isDev
-    ? (req, res, next) => createRequestHandler({ build, mode: "development", getLoadContext: requestContext })(req, res, next)
-    : createRequestHandler({ build, mode: env.NODE_ENV, getLoadContext: requestContext }),
-);
+app.all("*", remixHandler({ build: () => build, mode: isDev ? "development" : env.NODE_ENV, getLoadContext: requestContext }));
+
+// The last resort: logged once with the request id, answered without a stack.
+app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+  logger.error({ requestId: res.locals.requestId, err: error }, "unhandled server error");
+  if (res.headersSent) return next(error);
+  res.status(500).type("text/plain").send("Something went wrong on our side. Please try again in a moment.\n");
+});
 
 const server = createServer(app);
 server.keepAliveTimeout = 65_000;

@@ -2,7 +2,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import type { TransactionPageView } from "../../types/views";
 import { logger } from "../logger.server";
 import { getServices, isUpstreamError } from "../services.server";
-import { appendSessionCookie, requestSession, type RequestSession } from "../session/customer.server";
+import { requestSession, type RequestSession } from "../session/customer.server";
 import { displayLocale, transactionView } from "../views/format.server";
 import { hasPathTricks } from "../security/paths.server";
 import { problem } from "./problem.server";
@@ -65,28 +65,19 @@ export async function handleApi(request: Request, context: AppLoadContext): Prom
   if (request.headers.get("x-csrf") !== "1") return problem(403, "Forbidden", "The X-CSRF: 1 header is required.");
 
   const session = requestSession(request, context);
-  let response: Response;
-  if (!(await session.get())) {
-    response = problem(401, "Unauthorized", "Sign in to use this API.");
-  } else {
-    try {
-      response = await route.handle(session, url);
-    } catch (error) {
-      response = failure(error, context);
-    }
+  if (!(await session.get())) return problem(401, "Unauthorized", "Sign in to use this API.");
+  try {
+    return await route.handle(session, url);
+  } catch (error) {
+    return failure(error, context);
   }
-  await appendSessionCookie(context, response.headers);
-  return response;
 }
 
 /** Upstream trouble in words a client can act on; the details stay in our log. */
 function failure(error: unknown, context: AppLoadContext): Response {
   if (error instanceof Response) {
-    // The session ended during the call (refresh refused): no redirect for an API,
-    // but the cookie it clears still goes out.
-    const ended = problem(401, "Unauthorized", "Your session has ended. Sign in again.");
-    for (const cookie of error.headers.getSetCookie()) ended.headers.append("Set-Cookie", cookie);
-    return ended;
+    // The session ended during the call (refresh refused): no redirect for an API.
+    return problem(401, "Unauthorized", "Your session has ended. Sign in again.");
   }
   logger.warn({ requestId: context.requestId, err: error instanceof Error ? error.message : String(error) }, "api upstream failure");
   if (isUpstreamError(error, "rejected")) return problem(400, "Bad Request", "The request was not accepted.");

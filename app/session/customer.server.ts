@@ -214,14 +214,9 @@ export class RequestSession {
     return session;
   }
 
-  /**
-   * A redirect to sign-in that comes back here afterwards. It carries the cookie
-   * change itself: Remix sends thrown redirects of documents without entry.server.
-   */
+  /** A redirect to sign-in that comes back here afterwards. */
   async signInAgain(reason?: "expired"): Promise<Response> {
-    const headers = new Headers();
-    await appendCookieChange(this, headers);
-    return redirect(loginPath(pathOf(new URL(this.request.url)), reason), { headers });
+    return redirect(loginPath(pathOf(new URL(this.request.url)), reason));
   }
 
   /**
@@ -276,16 +271,20 @@ export async function requireCustomer(request: Request, context: AppLoadContext)
 
 /**
  * Writes the request's session cookie change onto the outgoing headers, and marks
- * personal responses uncacheable. Called once per response by entry.server
- * (documents and data requests) and by resource routes that use the session.
+ * personal responses uncacheable. Called once per response, for every response,
+ * by entry.server's `finalizeResponse` (through server/remix-handler.ts).
  */
 export async function appendSessionCookie(context: AppLoadContext, headers: Headers): Promise<void> {
   const session = sessions.get(context);
-  if (session) await appendCookieChange(session, headers);
-}
-
-async function appendCookieChange(session: RequestSession, headers: Headers) {
-  const cookie = await session.takeCookieHeader();
+  if (!session) return;
+  let cookie: string | undefined;
+  try {
+    cookie = await session.takeCookieHeader();
+  } catch (error) {
+    // The store could not save (server-side sessions, Redis away): the session
+    // stays as it was; the page itself is still worth sending.
+    logger.error({ requestId: context.requestId, err: String(error) }, "session change not saved");
+  }
   if (cookie) headers.append("Set-Cookie", cookie);
   if (session.personal) {
     headers.set("Cache-Control", "private, no-store");

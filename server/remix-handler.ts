@@ -1,0 +1,77 @@
+import type { AppLoadContext, ServerBuild } from "@remix-run/node";
+import {
+  createReadableStreamFromReadable,
+  createRequestHandler,
+  writeReadableStreamToWritable,
+} from "@remix-run/node";
+import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from "express";
+
+/**
+ * Express → Remix → Express, with one step in between that @remix-run/express has
+ * no place for: the build's `finalizeResponse` runs on EVERY response before it is
+ * sent — documents, data requests, resource routes and the redirects Remix returns
+ * without entry.server — so the session's cookie change can never be lost.
+ * (A no-JavaScript payment's redirect once lost it, and a resubmit paid twice.)
+ */
+type Finalize = (context: AppLoadContext, response: Response) => Promise<void>;
+
+export function remixHandler(options: {
+  build: () => ServerBuild;
+  mode: string;
+  getLoadContext: (req: ExpressRequest, res: ExpressResponse) => AppLoadContext;
+}) {
+  let current: { build: ServerBuild; handle: ReturnType<typeof createRequestHandler>; finalize: Finalize | undefined } | undefined;
+
+  return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
+    try {
+      const build = options.build();
+      if (current?.build !== build) {
+        const entry = build.entry.module;
+        const finalize =
+          "finalizeResponse" in entry && typeof entry.finalizeResponse === "function"
+            ? (entry.finalizeResponse as Finalize)
+            : undefined;
+        current = { build, handle: createRequestHandler(build, options.mode), finalize };
+      }
+      const context = options.getLoadContext(req, res);
+      const response = await current.handle(toFetchRequest(req, res), context);
+      await current.finalize?.(context, response);
+      await send(res, response);
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+function toFetchRequest(req: ExpressRequest, res: ExpressResponse): Request {
+  // Express honours X-Forwarded-Proto only with `trust proxy`; the Host is the one
+  // the client addressed (never X-Forwarded-Host from just anyone).
+  const url = new URL(`${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`);
+  const controller = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (Array.isArray(value)) for (const each of value) headers.append(name, each);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal: controller.signal };
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    init.body = createReadableStreamFromReadable(req);
+    init.duplex = "half";
+  }
+  return new Request(url, init);
+}
+
+async function send(res: ExpressResponse, response: Response) {
+  res.statusMessage = response.statusText;
+  res.status(response.status);
+  for (const [name, value] of response.headers) {
+    // A route's own header replaces the server's default (say, the ads CSP).
+    if (name !== "set-cookie") res.setHeader(name, value);
+  }
+  for (const cookie of response.headers.getSetCookie()) res.append("Set-Cookie", cookie);
+  if (response.body) await writeReadableStreamToWritable(response.body, res);
+  else res.end();
+}
