@@ -11,7 +11,7 @@ export function SiteHeader({ signedIn, customerName }: { signedIn: boolean; cust
   return (
     <header className="site-header">
       <div className="site-header__inner">
-        <Link to={signedIn ? "/dashboard" : "/"} className="brand" aria-label="Northwind Bank, home">
+        <Link to={signedIn ? "/dashboard" : "/"} className="brand">
           <span className="brand__mark" aria-hidden="true">
             N
           </span>

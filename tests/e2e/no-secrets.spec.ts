@@ -125,8 +125,8 @@ test("a whole customer journey never gives the browser a token, secret or upstre
       await ready(page, true);
       await readableCookies("landing, signed in");
       const data = page.waitForResponse((r) => new URL(r.url()).searchParams.has("_data"));
-      await page.getByRole("link", { name: "Northwind Bank, home" }).hover();
-      await page.getByRole("link", { name: "Northwind Bank, home" }).click();
+      await page.getByRole("banner").getByRole("link", { name: "Northwind Bank", exact: true }).hover();
+      await page.getByRole("banner").getByRole("link", { name: "Northwind Bank", exact: true }).click();
       await data;
       await expect(page.getByRole("heading", { level: 1 })).toHaveText("Welcome, Ada Lovelace");
       await page.getByRole("link", { name: "Overview" }).click();
