@@ -1,0 +1,68 @@
+/**
+ * Benchmark settings from the environment and the command line, validated once:
+ * a typo in BENCH_DURATION_S should stop the run, not silently measure 0 s.
+ */
+export interface BenchConfig {
+  /** Upstream latency every stand-in adds, ms. */
+  latencyMs: number;
+  /** The latency of the one slow service in the isolation check, ms. */
+  slowLatencyMs: number;
+  durationS: number;
+  warmupS: number;
+  connections: number;
+  /** The low-concurrency run that measures the overhead on top of the upstream latency. */
+  overheadConnections: number;
+  /** 0: no soak. */
+  soakS: number;
+  profile: boolean;
+  build: boolean;
+  /** Only these target ids (a partial run: latest.json and the docs are left alone). */
+  only: string[] | undefined;
+  label: string | undefined;
+  ports: { app: number; baseline: number; standins: number | "auto" };
+}
+
+function positive(name: string, fallback: number, { integer = true, allowZero = false } = {}): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const value = Number(raw);
+  const ok = Number.isFinite(value) && (allowZero ? value >= 0 : value > 0) && (!integer || Number.isInteger(value));
+  if (!ok) throw new Error(`${name} must be a ${integer ? "whole " : ""}number ${allowZero ? "≥ 0" : "> 0"}, not "${raw}"`);
+  return value;
+}
+
+function flag(args: readonly string[], name: string): boolean {
+  return args.includes(`--${name}`);
+}
+
+function option(args: readonly string[], name: string): string | undefined {
+  const prefix = `--${name}=`;
+  return args.find((arg) => arg.startsWith(prefix))?.slice(prefix.length);
+}
+
+const KNOWN = ["--soak", "--profile", "--no-build", "--only=", "--label="];
+
+export function readConfig(args: readonly string[], defaults: { ports: BenchConfig["ports"] }): BenchConfig {
+  const unknown = args.filter((arg) => !KNOWN.some((known) => (known.endsWith("=") ? arg.startsWith(known) : arg === known)));
+  if (unknown.length > 0) throw new Error(`unknown argument ${unknown[0]}; known: ${KNOWN.join(" ")}`);
+  const soakFromEnv = positive("BENCH_SOAK_S", 0, { allowZero: true });
+  const standinPort = process.env.BENCH_STANDIN_PORT;
+  return {
+    latencyMs: positive("BENCH_LATENCY_MS", 20, { allowZero: true }),
+    slowLatencyMs: positive("BENCH_SLOW_MS", 500),
+    durationS: positive("BENCH_DURATION_S", 10),
+    warmupS: positive("BENCH_WARMUP_S", 3, { allowZero: true }),
+    connections: positive("BENCH_CONNECTIONS", 50),
+    overheadConnections: positive("BENCH_OVERHEAD_CONNECTIONS", 10),
+    soakS: soakFromEnv > 0 ? soakFromEnv : flag(args, "soak") ? 60 : 0,
+    profile: flag(args, "profile") || process.env.BENCH_PROFILE === "1",
+    build: !flag(args, "no-build") && process.env.BENCH_SKIP_BUILD !== "1",
+    only: option(args, "only")?.split(",").filter(Boolean),
+    label: option(args, "label") ?? process.env.BENCH_LABEL,
+    ports: {
+      app: positive("BENCH_APP_PORT", defaults.ports.app),
+      baseline: positive("BENCH_BASELINE_PORT", defaults.ports.baseline),
+      standins: standinPort === undefined || standinPort === "" ? defaults.ports.standins : standinPort === "auto" ? "auto" : positive("BENCH_STANDIN_PORT", 0),
+    },
+  };
+}

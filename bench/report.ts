@@ -1,0 +1,222 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { LoadResult } from "./load";
+import type { ProfileSummary } from "./profile-summary";
+import { round } from "./stats";
+
+/** The results file (bench/results/*.json) and how it is printed. */
+
+export interface Run extends LoadResult {
+  /** Which part of the benchmark: "main", "overhead", "slow:off", "slow:on", "mixed:off", "mixed:on", "soak". */
+  scenario: string;
+  /** The upstream latency in force, e.g. "20" or "20, transactions:500". */
+  upstreamLatency: string;
+}
+
+export interface Check {
+  id: string;
+  goal: string;
+  value: string;
+  /** null: not measured in this run. */
+  met: boolean | null;
+}
+
+export interface SoakResult {
+  warmupS: number;
+  durationS: number;
+  /** RSS of the app every second after the warm-up, MB. */
+  samples: { t: number; mb: number }[];
+  startMb: number;
+  endMb: number;
+  peakMb: number;
+  growthPct: number;
+  /** Live heap after full collections (from --trace-gc): climbs only when something is retained. */
+  heapAfterMajorGc: { count: number; startMb: number; endMb: number; growthPct: number } | null;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+export interface BenchReport {
+  kind: "bench";
+  label: string | undefined;
+  partial: boolean;
+  startedAt: string;
+  finishedAt: string;
+  wallS: number;
+  machine: { cpus: number; cpuModel: string; node: string; platform: string; loadAvgStart: number[]; loadAvgEnd: number[] };
+  settings: {
+    latencyMs: number;
+    slowLatencyMs: number;
+    durationS: number;
+    warmupS: number;
+    connections: number;
+    overheadConnections: number;
+    soakS: number;
+    cpuProfile: boolean;
+  };
+  runs: Run[];
+  ratios: { target: string; rps: number | null; p50: number | null; cpuPerRequest: number | null }[];
+  checks: Check[];
+  soak: SoakResult | null;
+  profile: ProfileSummary | null;
+}
+
+export function findRun(runs: readonly Run[], scenario: string, server: string, target: string): Run | undefined {
+  return runs.find((run) => run.scenario === scenario && run.server === server && run.target === target);
+}
+
+export function ratios(runs: readonly Run[]): BenchReport["ratios"] {
+  return ["dashboard-document", "ads"].map((target) => {
+    const app = findRun(runs, "main", "app", target);
+    const baseline = findRun(runs, "main", "baseline", target);
+    return {
+      target,
+      rps: app && baseline && baseline.rps > 0 ? round(app.rps / baseline.rps, 2) : null,
+      // Latency ratio the other way round: >1 means the app is slower.
+      p50: app && baseline && baseline.latencyMs.p50 > 0 ? round(app.latencyMs.p50 / baseline.latencyMs.p50, 2) : null,
+      // CPU per request the other way round too (baseline/app), so that like req/s, 1 is parity and less is worse.
+      cpuPerRequest: app?.cpu && baseline?.cpu && app.cpu.msPerRequest > 0 ? round(baseline.cpu.msPerRequest / app.cpu.msPerRequest, 2) : null,
+    };
+  });
+}
+
+/** "Not slowed": p50 up by no more than 5 ms or 10 %, whichever allows more (run-to-run noise here). */
+export function notSlowed(normal: number, slow: number): boolean {
+  return slow <= Math.max(normal + 5, normal * 1.1);
+}
+
+export function checks(report: Pick<BenchReport, "runs" | "settings" | "soak">): Check[] {
+  const { runs, settings, soak } = report;
+  const ratio = ratios(runs);
+  const ratioCheck = (target: string, goal: number): Check => {
+    const value = ratio.find((entry) => entry.target === target)?.rps ?? null;
+    return {
+      id: `${target}-ratio`,
+      goal: `${target} app/baseline req/s ≥ ${goal}`,
+      value: value === null ? "not measured" : `${value}×`,
+      met: value === null ? null : value >= goal,
+    };
+  };
+
+  const failing = runs.filter((run) => run.errors + run.timeouts + run.unexpected > 0);
+  const overheadRun = findRun(runs, "overhead", "app", "dashboard-document");
+  const overhead = overheadRun ? round(overheadRun.latencyMs.p50 - settings.latencyMs, 2) : null;
+
+  const isolation: { name: string; normal: Run | undefined; slow: Run | undefined }[] = [
+    { name: "/profile", normal: findRun(runs, "slow:off", "app", "profile-document"), slow: findRun(runs, "slow:on", "app", "profile-document") },
+    { name: "/api/ads", normal: findRun(runs, "slow:off", "app", "ads"), slow: findRun(runs, "slow:on", "app", "ads") },
+    {
+      name: "/profile beside dashboard load",
+      normal: findRun(runs, "mixed:off", "app", "profile-document"),
+      slow: findRun(runs, "mixed:on", "app", "profile-document"),
+    },
+  ];
+  const measured = isolation.filter((entry) => entry.normal && entry.slow);
+
+  return [
+    ratioCheck("dashboard-document", 0.5),
+    ratioCheck("ads", 0.7),
+    {
+      id: "zero-errors",
+      goal: "no errors, timeouts or unexpected statuses in any run",
+      value:
+        failing.length === 0
+          ? `0 in ${runs.length} runs`
+          : failing.map((run) => `${run.server} ${run.target} (${run.scenario}): ${run.errors} errors, ${run.unexpected} unexpected`).join("; "),
+      met: runs.length === 0 ? null : failing.length === 0,
+    },
+    {
+      id: "overhead-p50",
+      goal: `dashboard p50 − ${settings.latencyMs} ms upstream latency ≤ 5 ms at ${settings.overheadConnections} connections`,
+      value: overhead === null ? "not measured" : `${overhead} ms (p50 ${overheadRun?.latencyMs.p50} ms)`,
+      met: overhead === null ? null : overhead <= 5,
+    },
+    {
+      id: "soak-rss",
+      goal: "RSS growth < 10 % over the soak, after a warm-up",
+      value: soak
+        ? `${soak.growthPct} % (${soak.startMb} → ${soak.endMb} MB over ${soak.durationS} s)` +
+          (soak.heapAfterMajorGc
+            ? `; live heap after ${soak.heapAfterMajorGc.count} full GCs ${soak.heapAfterMajorGc.startMb} → ${soak.heapAfterMajorGc.endMb} MB (${soak.heapAfterMajorGc.growthPct} %)`
+            : "")
+        : "not run (npm run bench -- --soak)",
+      met: soak ? soak.growthPct < 10 : null,
+    },
+    {
+      id: "slow-service-isolation",
+      goal: `transactions at ${settings.slowLatencyMs} ms does not slow pages that don't call it (p50 within +5 ms or +10 %)`,
+      value:
+        measured.length === 0
+          ? "not measured"
+          : measured.map((entry) => `${entry.name} p50 ${entry.normal?.latencyMs.p50} → ${entry.slow?.latencyMs.p50} ms`).join("; "),
+      met: measured.length === 0 ? null : measured.every((entry) => notSlowed(entry.normal?.latencyMs.p50 ?? 0, entry.slow?.latencyMs.p50 ?? 0)),
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------
+// Printing
+
+const COLUMNS = ["scenario", "server", "target", "conn", "upstream ms", "req/s", "p50 ms", "p99 ms", "errors", "bad status", "CPU ms/req", "CPU %", "RSS peak MB", "bytes/resp"];
+
+function row(run: Run): string[] {
+  return [
+    run.scenario,
+    run.server,
+    run.label,
+    String(run.connections),
+    run.upstreamLatency,
+    run.rps.toFixed(0),
+    run.latencyMs.p50.toFixed(1),
+    run.latencyMs.p99.toFixed(1),
+    String(run.errors + run.timeouts),
+    String(run.unexpected),
+    run.cpu ? run.cpu.msPerRequest.toFixed(2) : "–",
+    run.cpu ? String(run.cpu.corePct) : "–",
+    run.rssMb ? run.rssMb.peak.toFixed(0) : "–",
+    String(run.bytesPerResponse),
+  ];
+}
+
+export function textTable(runs: readonly Run[]): string {
+  const rows = [COLUMNS, ...runs.map(row)];
+  const widths = COLUMNS.map((_, column) => Math.max(...rows.map((cells) => (cells[column] ?? "").length)));
+  return rows.map((cells) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join("  ")).join("\n");
+}
+
+export function markdownTable(runs: readonly Run[]): string {
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  return [line(COLUMNS), line(COLUMNS.map(() => "---")), ...runs.map((run) => line(row(run)))].join("\n");
+}
+
+const mark = (met: boolean | null) => (met === null ? "–" : met ? "met" : "MISSED");
+
+export function textChecks(list: readonly Check[]): string {
+  return list.map((check) => `  [${mark(check.met)}] ${check.goal}: ${check.value}`).join("\n");
+}
+
+export function markdownChecks(list: readonly Check[]): string {
+  return ["| goal | result | |", "| --- | --- | --- |", ...list.map((check) => `| ${check.goal} | ${check.value} | ${mark(check.met)} |`)].join("\n");
+}
+
+export function markdownRatios(list: BenchReport["ratios"]): string {
+  return [
+    "| target | req/s app/baseline | p50 app/baseline | CPU per request baseline/app |",
+    "| --- | --- | --- | --- |",
+    ...list.map((entry) => `| ${entry.target} | ${entry.rps ?? "–"}× | ${entry.p50 ?? "–"}× | ${entry.cpuPerRequest ?? "–"}× |`),
+  ].join("\n");
+}
+
+/** Writes `<timestamp>[-label].json`, and latest.json for full runs; returns the timestamped path. */
+export function saveReport(report: BenchReport, folder: string): string {
+  mkdirSync(folder, { recursive: true });
+  const stamp = report.startedAt.replace(/[:.]/g, "-");
+  const name = `${stamp}${report.label ? `-${report.label.replace(/[^A-Za-z0-9_-]/g, "_")}` : ""}.json`;
+  const text = JSON.stringify(report, null, 2) + "\n";
+  const file = path.join(folder, name);
+  writeFileSync(file, text);
+  if (!report.partial) writeFileSync(path.join(folder, "latest.json"), text);
+  return file;
+}

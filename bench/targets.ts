@@ -1,0 +1,74 @@
+import type { Target } from "./load";
+import { DEMO_LOGINS, loginForm } from "./sign-in";
+
+/**
+ * What is measured. Signed-in targets alternate the two demo customers per
+ * request (one cookie each), so neither customer's data is the only shape seen.
+ */
+
+export type TargetId =
+  | "dashboard-document"
+  | "dashboard-data"
+  | "ads"
+  | "api-transactions"
+  | "sign-in"
+  | "profile-document";
+
+const signedIn = (cookies: readonly string[], extra: Record<string, string> = {}) =>
+  cookies.map((cookie) => ({ headers: { cookie, accept: "text/html,application/json", ...extra } }));
+
+export function dashboardDocument(cookies: readonly string[]): Target {
+  return { id: "dashboard-document", label: "GET /dashboard (document)", method: "GET", path: "/dashboard", variants: signedIn(cookies), expectStatus: 200 };
+}
+
+export function dashboardData(cookies: readonly string[]): Target {
+  return {
+    id: "dashboard-data",
+    label: "GET /dashboard?_data (client navigation)",
+    method: "GET",
+    path: "/dashboard?_data=routes%2Fdashboard",
+    variants: signedIn(cookies),
+    expectStatus: 200,
+  };
+}
+
+export function publicAds(): Target {
+  return {
+    id: "ads",
+    label: "GET /api/ads?placement=sidebar",
+    method: "GET",
+    path: "/api/ads?placement=sidebar",
+    variants: [{ headers: { accept: "application/json", origin: "http://partner.example" } }],
+    expectStatus: 200,
+  };
+}
+
+export function apiTransactions(cookies: readonly string[]): Target {
+  return {
+    id: "api-transactions",
+    label: "GET /api/transactions (X-CSRF)",
+    method: "GET",
+    path: "/api/transactions",
+    variants: signedIn(cookies, { "x-csrf": "1" }),
+    expectStatus: 200,
+  };
+}
+
+export function profileDocument(cookies: readonly string[]): Target {
+  return { id: "profile-document", label: "GET /profile (document)", method: "GET", path: "/profile", variants: signedIn(cookies), expectStatus: 200 };
+}
+
+/** A real form post with the right password: only failures count towards the sign-in limits. */
+export function signInPost(base: string): Target {
+  return {
+    id: "sign-in",
+    label: "POST /login (correct password)",
+    method: "POST",
+    path: "/login",
+    variants: DEMO_LOGINS.map((login) => ({
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: base, accept: "text/html" },
+      body: loginForm(login),
+    })),
+    expectStatus: 302,
+  };
+}
