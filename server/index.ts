@@ -38,6 +38,9 @@ try {
   process.exit(1);
 }
 
+// React and Express read the mode from process.env: without this, `npm start`
+// would render with React's development build (several times slower).
+process.env.NODE_ENV = env.NODE_ENV;
 const isDev = env.NODE_ENV === "development" && Boolean(process.env.REMIX_DEV_ORIGIN);
 
 async function importBuild(): Promise<ServerBuild> {
@@ -78,7 +81,7 @@ server.keepAliveTimeout = 65_000;
 
 server.listen(env.PORT, () => {
   const url = `http://localhost:${env.PORT}`;
-  logger.info({ url, standins: Boolean(standins) }, "app listening");
+  logger.info({ url, standins: Boolean(standins), nodeEnv: process.env.NODE_ENV }, "app listening");
   if (isDev) void broadcastDevReady(build);
   console.log(`\n  Northwind Bank is running at ${url}\n`);
   if (standins) {

@@ -53,3 +53,21 @@ describe("the server entry", () => {
     expect(output()).toContain("USERS_SERVICE_URL is required when AUTH_SERVICE_URL is set");
   }, 30_000);
 });
+
+describe("the production mode", () => {
+  it("sets NODE_ENV for React and Express before the build loads, even when it is not given", async () => {
+    const port = await freePort();
+    const { child, output } = start({ PORT: String(port), STANDIN_PORTS: "auto", NODE_ENV: "", LOG_LEVEL: "info" });
+    try {
+      await waitForHealth(`http://127.0.0.1:${port}`, child);
+      const listening = output()
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line) as { msg?: string; nodeEnv?: string })
+        .find((line) => line.msg === "app listening");
+      expect(listening?.nodeEnv).toBe("production");
+    } finally {
+      child.kill("SIGTERM");
+    }
+  }, 30_000);
+});
