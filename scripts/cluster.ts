@@ -13,6 +13,7 @@ import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { serviceUrlSettings } from "../server/embedded";
 import { STANDIN_DEFAULTS, startStandins, type Standins } from "../upstream";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -170,11 +171,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
           REDIS_URL: `redis://127.0.0.1:${redisPort}`,
           TRUST_PROXY: "1",
           ADS_ALLOWED_ORIGINS: "*",
-          AUTH_SERVICE_URL: standins.urls.auth,
-          USERS_SERVICE_URL: standins.urls.users,
-          PAYMENTS_SERVICE_URL: standins.urls.payments,
-          TRANSACTIONS_SERVICE_URL: standins.urls.transactions,
-          ADS_SERVICE_URL: standins.urls.ads,
+          ...serviceUrlSettings(standins.urls),
           AUTH_CLIENT_ID: STANDIN_DEFAULTS.clientId,
           AUTH_CLIENT_SECRET: STANDIN_DEFAULTS.clientSecret,
           ADS_API_KEY: STANDIN_DEFAULTS.adsApiKey,

@@ -33,11 +33,7 @@ export async function startEmbeddedStandinsIfUnconfigured(
 
   const ports = standinPorts(env.STANDIN_PORTS);
   const standins = await startStandins({ ...standinOptionsFromEnv(env), ports });
-  env.AUTH_SERVICE_URL = standins.urls.auth;
-  env.USERS_SERVICE_URL = standins.urls.users;
-  env.PAYMENTS_SERVICE_URL = standins.urls.payments;
-  env.TRANSACTIONS_SERVICE_URL = standins.urls.transactions;
-  env.ADS_SERVICE_URL = standins.urls.ads;
+  Object.assign(env, serviceUrlSettings(standins.urls));
   return standins;
 }
 
@@ -53,4 +49,15 @@ function standinPorts(setting: string | undefined): PerService {
     throw new Error(`Invalid configuration: STANDIN_PORTS must be "auto" or a port number, not "${setting}"`);
   }
   return Object.fromEntries(SERVICE_NAMES.map((name, index) => [name, base + index]));
+}
+
+/** The five service-URL settings that point the app at these stand-ins. */
+export function serviceUrlSettings(urls: Standins["urls"]): Record<(typeof SERVICE_URL_VARS)[number], string> {
+  return {
+    AUTH_SERVICE_URL: urls.auth,
+    USERS_SERVICE_URL: urls.users,
+    PAYMENTS_SERVICE_URL: urls.payments,
+    TRANSACTIONS_SERVICE_URL: urls.transactions,
+    ADS_SERVICE_URL: urls.ads,
+  };
 }

@@ -1,5 +1,6 @@
 import { afterAll, afterEach } from "vitest";
 import { STANDIN_DEFAULTS } from "../../upstream";
+import { serviceUrlSettings } from "../../server/embedded";
 import { standins } from "./standins";
 
 // Settings must be in place before any test imports a module that reads them.
@@ -7,11 +8,7 @@ Object.assign(process.env, {
   NODE_ENV: "test",
   LOG_LEVEL: "silent",
   SESSION_SECRET: "test-session-secret-that-is-long-enough-0001",
-  AUTH_SERVICE_URL: standins.urls.auth,
-  USERS_SERVICE_URL: standins.urls.users,
-  PAYMENTS_SERVICE_URL: standins.urls.payments,
-  TRANSACTIONS_SERVICE_URL: standins.urls.transactions,
-  ADS_SERVICE_URL: standins.urls.ads,
+  ...serviceUrlSettings(standins.urls),
   AUTH_CLIENT_ID: STANDIN_DEFAULTS.clientId,
   AUTH_CLIENT_SECRET: STANDIN_DEFAULTS.clientSecret,
   ADS_API_KEY: STANDIN_DEFAULTS.adsApiKey,
