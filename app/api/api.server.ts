@@ -1,9 +1,8 @@
 import type { AppLoadContext } from "@remix-run/node";
-import type { TransactionPageView } from "../../types/views";
 import { logger } from "../logger.server";
 import { getServices, isUpstreamError } from "../services.server";
 import { requestSession, type RequestSession } from "../session/customer.server";
-import { displayLocale, transactionView } from "../views/format.server";
+import { displayLocale, transactionPageView } from "../views/format.server";
 import { hasPathTricks } from "../security/paths.server";
 import { problem } from "./problem.server";
 
@@ -38,11 +37,7 @@ const ROUTES: ApiRoute[] = [
         (token, call) => getServices().transactions.list(token, { limit: Number(limit), cursor }, call),
         { timeoutMs: API_BUDGET_MS },
       );
-      const view: TransactionPageView = {
-        items: page.items.map((item) => transactionView(item, locale)),
-        nextCursor: page.nextCursor,
-      };
-      return Response.json(view);
+      return Response.json(transactionPageView(page, locale));
     },
   },
 ];

@@ -6,7 +6,7 @@ import type { TransactionListView, TransactionView } from "../../types/views";
 import { SectionUnavailable } from "~/components/section-unavailable";
 import { TransactionList } from "~/components/transaction-list";
 import { requireCustomer } from "~/session/customer.server";
-import { displayLocale, transactionView } from "~/views/format.server";
+import { displayLocale, transactionPageView } from "~/views/format.server";
 import { section, SECTION_BUDGET_MS } from "~/views/section.server";
 
 const PAGE_SIZE = 20;
@@ -43,10 +43,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     cursor,
     transactions:
       page.status === "ok"
-        ? {
-            status: "ok",
-            data: { items: page.data.items.map((item) => transactionView(item, locale)), nextCursor: page.data.nextCursor },
-          }
+        ? { status: "ok", data: transactionPageView(page.data, locale) }
         : staleCursor
           ? { status: "unavailable", message: "That page link has expired. Start from your newest transactions." }
           : page,

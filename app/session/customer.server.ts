@@ -201,7 +201,7 @@ export class RequestSession {
         logger.info({ requestId: this.context.requestId, code: isUpstreamError(error) ? error.code : undefined }, "refresh refused; session ended");
         this.ended = true;
         await this.end();
-        throw await this.signInAgain("expired");
+        throw this.signInAgain("expired");
       }
       logger.warn({ requestId: this.context.requestId, err: String(error) }, "refresh failed; keeping session");
       return undefined;
@@ -210,12 +210,12 @@ export class RequestSession {
 
   private async requireSession(): Promise<CustomerSession> {
     const session = await this.get();
-    if (!session) throw await this.signInAgain(this.ended ? "expired" : undefined);
+    if (!session) throw this.signInAgain(this.ended ? "expired" : undefined);
     return session;
   }
 
   /** A redirect to sign-in that comes back here afterwards. */
-  async signInAgain(reason?: "expired"): Promise<Response> {
+  signInAgain(reason?: "expired"): Response {
     return redirect(loginPath(pathOf(new URL(this.request.url)), reason));
   }
 
@@ -265,7 +265,7 @@ export function requestSession(request: Request, context: AppLoadContext): Reque
 /** The signed-in customer's session, or a thrown redirect to `/login?redirectTo=<this page>`. */
 export async function requireCustomer(request: Request, context: AppLoadContext): Promise<RequestSession> {
   const session = requestSession(request, context);
-  if (!(await session.get())) throw await session.signInAgain();
+  if (!(await session.get())) throw session.signInAgain();
   return session;
 }
 

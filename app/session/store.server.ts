@@ -67,15 +67,23 @@ export function sessionCookieName(secure: boolean) {
 }
 
 /**
+ * The session cookie, as every store sets it: HttpOnly, SameSite=Lax, Path=/,
+ * signed with the rotatable secrets; Secure and `__Host-` named over HTTPS.
+ */
+export function sessionCookies(secrets: string[]): (secure: boolean) => Cookie {
+  const options = (secure: boolean) => ({ httpOnly: true, sameSite: "lax" as const, path: "/", secure, secrets });
+  const secureCookie = createCookie(sessionCookieName(true), options(true));
+  const plainCookie = createCookie(sessionCookieName(false), options(false));
+  return (secure) => (secure ? secureCookie : plainCookie);
+}
+
+/**
  * Cookie sessions whose contents are sealed with AES-256-GCM and then signed by
  * Remix's cookie (HMAC) with the same rotatable secrets.
  */
 export function createCookieSessionStore(secrets: string[]): SessionStore {
   const sealer: Sealer = createSealer(secrets, "session");
-  const options = (secure: boolean) => ({ httpOnly: true, sameSite: "lax" as const, path: "/", secure, secrets });
-  const secureCookie = createCookie(sessionCookieName(true), options(true));
-  const plainCookie = createCookie(sessionCookieName(false), options(false));
-  const cookie = (secure: boolean): Cookie => (secure ? secureCookie : plainCookie);
+  const cookie = sessionCookies(secrets);
 
   return {
     async read(request, secure) {

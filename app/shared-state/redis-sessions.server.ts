@@ -1,8 +1,7 @@
-import { createCookie, type Cookie } from "@remix-run/node";
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { Sealer } from "../session/seal.server";
-import { parseSession, sessionCookieName, type CustomerSession, type SessionStore } from "../session/store.server";
+import { parseSession, sessionCookies, type CustomerSession, type SessionStore } from "../session/store.server";
 
 export class SessionStoreUnavailable extends Error {}
 
@@ -17,10 +16,7 @@ export function createRedisSessionStore(
   redis: Redis,
   options: { secrets: string[]; sealer: Sealer; idleTimeoutMs: number },
 ): SessionStore {
-  const opts = (secure: boolean) => ({ httpOnly: true, sameSite: "lax" as const, path: "/", secure, secrets: options.secrets });
-  const secureCookie = createCookie(sessionCookieName(true), opts(true));
-  const plainCookie = createCookie(sessionCookieName(false), opts(false));
-  const cookie = (secure: boolean): Cookie => (secure ? secureCookie : plainCookie);
+  const cookie = sessionCookies(options.secrets);
   const key = (id: string) => `session:${id}`;
   const index = (userId: string) => `user-sessions:${userId}`;
   const id = z.string().uuid();

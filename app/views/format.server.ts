@@ -1,6 +1,6 @@
-import type { Transaction, UserProfile } from "../../types/domain";
+import type { Transaction, TransactionPage, UserProfile } from "../../types/domain";
 import { formatMoney, type Money } from "../../types/money";
-import type { MoneyView, TransactionView } from "../../types/views";
+import type { MoneyView, TransactionPageView, TransactionView } from "../../types/views";
 import type { ProfileHints } from "../session/store.server";
 
 export const FALLBACK_LOCALE = "en-GB";
@@ -53,6 +53,11 @@ export function transactionView(transaction: Transaction, locale: string): Trans
     counterparty: transaction.counterpartyName,
     category: transaction.category,
   };
+}
+
+/** One page of transactions for display: the page and the API return the same view. */
+export function transactionPageView(page: TransactionPage, locale: string): TransactionPageView {
+  return { items: page.items.map((item) => transactionView(item, locale)), nextCursor: page.nextCursor };
 }
 
 export function profileHints(profile: UserProfile): ProfileHints {
