@@ -12,6 +12,11 @@ import { NonceProvider } from "./components/nonce";
 import { logger } from "./logger.server";
 import { appendSessionCookie } from "./session/customer.server";
 
+// The server entry answers GET /api/ads with this before Express and Remix
+// (server/public-ads.ts, docs/decisions/008): exported here so it uses this
+// build's ads runtime, the one the Remix route uses too.
+export { answerPublicAds } from "./ads/endpoint.server";
+
 const ABORT_DELAY_MS = 5_000;
 
 /**

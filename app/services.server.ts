@@ -1,7 +1,6 @@
 import { createServices, type Services } from "../services/index.server";
 import { getEnv } from "./env.server";
 import { upstreamCallDuration } from "./observability/metrics.server";
-import { requestStore, tracingHeaders } from "./observability/request-store.server";
 
 let services: Services | undefined;
 
@@ -22,15 +21,8 @@ export function getServices(): Services {
       adsApiKey: env.ADS_API_KEY,
       connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
       timeoutMs: env.UPSTREAM_TIMEOUT_MS,
-      callHeaders: tracingHeaders,
       onCall(event) {
         upstreamCallDuration.observe({ service: event.service, outcome: event.outcome }, event.durationMs / 1000);
-        requestStore.getStore()?.upstream.push({
-          service: event.service,
-          outcome: event.outcome,
-          status: event.status,
-          durationMs: Math.round(event.durationMs * 10) / 10,
-        });
       },
     });
   }

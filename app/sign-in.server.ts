@@ -132,7 +132,7 @@ export async function signIn(
 
   let tokens: TokenSet;
   try {
-    tokens = await authenticator({ signal: request.signal, requestId: context.requestId }).authenticate(
+    tokens = await authenticator({ signal: request.signal, trace: context.trace }).authenticate(
       strategy,
       replay,
     );
@@ -156,7 +156,7 @@ export async function signIn(
   await getSessionRuntime().rateLimiter.reset(`sign-in:email:${parsed.data.email}`);
   // Name, locale and ad segment for every page, without a Users call on each one.
   const profile = await getServices()
-    .users.me(tokens.accessToken, { requestId: context.requestId, timeoutMs: SECTION_BUDGET_MS })
+    .users.me(tokens.accessToken, { trace: context.trace, timeoutMs: SECTION_BUDGET_MS })
     .then(profileHints, () => undefined);
   const session = requestSession(request, context);
   await session.start(tokens, profile);
@@ -189,7 +189,7 @@ export async function requestCode(request: Request, context: AppLoadContext, { f
   try {
     await getServices().auth.startPasswordless(parsed.data.email, {
       signal: request.signal,
-      requestId: context.requestId,
+      trace: context.trace,
     });
   } catch (error) {
     logger.error({ requestId: context.requestId, err: String(error) }, "code request failed upstream");

@@ -21,7 +21,7 @@ export async function signOut(request: Request, context: AppLoadContext): Promis
 
 async function revokeUpstream(refreshToken: string, context: AppLoadContext) {
   try {
-    await getServices().auth.revoke(refreshToken, { requestId: context.requestId, timeoutMs: REVOKE_WAIT_MS });
+    await getServices().auth.revoke(refreshToken, { trace: context.trace, timeoutMs: REVOKE_WAIT_MS });
   } catch (error) {
     logger.warn({ requestId: context.requestId, err: String(error) }, "refresh-token revocation failed");
   }

@@ -1,26 +1,28 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NextFunction, Request, Response } from "express";
 import { logger } from "../app/logger.server";
-import { httpRequestDuration } from "../app/observability/metrics.server";
-import { newRequestRecord, requestStore } from "../app/observability/request-store.server";
+import { observeRequest } from "../app/observability/metrics.server";
+import { newRequestTrace, type RequestTrace } from "../app/observability/request-trace.server";
 
 /**
- * One structured line per request, with the upstream calls it made, and the
- * request-duration metric. The request runs inside the request store, so the
- * service clients can add its id and trace context to every upstream call.
+ * One structured line per request (`route` is the path as a template: see routeLabel), with the upstream calls it made, and the
+ * request-duration metric, written when the response finishes. Node-level, so
+ * the server entry's fast paths log exactly as Express routes do.
  */
-export function accessLog(req: Request, res: Response, next: NextFunction) {
-  const started = process.hrtime.bigint();
-  const record = newRequestRecord(String(res.locals.requestId), req.get("traceparent"));
+export function logRequest(req: IncomingMessage, res: ServerResponse, route: string, requestId: string): RequestTrace {
+  const started = performance.now();
+  const traceparent = req.headers.traceparent;
+  const record = newRequestTrace(requestId, typeof traceparent === "string" ? traceparent : undefined);
   res.on("finish", () => {
-    const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-    const route = routeLabel(req.path);
-    httpRequestDuration.observe({ method: req.method, route, status: String(res.statusCode) }, durationMs / 1000);
-    if (route === "/build/*" || route === "/healthz") return;
+    const durationMs = performance.now() - started;
+    const method = req.method ?? "GET";
+    observeRequest(method, route, res.statusCode, durationMs / 1000);
+    if (route === "/build/*" || route === "/healthz" || !logger.isLevelEnabled("info")) return;
     logger.info(
       {
         requestId: record.requestId,
         traceId: record.traceId,
-        method: req.method,
+        method,
         route,
         status: res.statusCode,
         durationMs: Math.round(durationMs * 10) / 10,
@@ -29,7 +31,13 @@ export function accessLog(req: Request, res: Response, next: NextFunction) {
       "request",
     );
   });
-  requestStore.run(record, next);
+  return record;
+}
+
+/** The Express middleware; the trace goes on to the load context (requestContext). */
+export function accessLog(req: Request, res: Response, next: NextFunction) {
+  res.locals.trace = logRequest(req, res, routeLabel(req.path), res.locals.requestId);
+  next();
 }
 
 /** Paths with ids become templates, so metrics stay a bounded set of series. */

@@ -18,7 +18,9 @@ import { DEMO_CUSTOMERS } from "../upstream";
 import { accessLog } from "./access-log";
 import { refuseCrossSiteWrites, refusePathTricks } from "./cross-site";
 import { startEmbeddedStandinsIfUnconfigured } from "./embedded";
+import { publicAdsFastPath } from "./public-ads";
 import { remixHandler } from "./remix-handler";
+import { serverEntry } from "./server-entry";
 import { identifyAndProtect, requestContext } from "./request-context";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -53,9 +55,8 @@ let build = await importBuild();
 
 const app = express();
 app.disable("x-powered-by");
-if (env.TRUST_PROXY !== undefined) app.set("trust proxy", env.TRUST_PROXY);
-
-app.use(identifyAndProtect);
+// X-Forwarded-* are read by clientFacts (server/client.ts), with TRUST_PROXY hops, not by Express.
+app.use(identifyAndProtect(env.TRUST_PROXY));
 app.use(accessLog);
 app.use(refusePathTricks);
 
@@ -76,7 +77,10 @@ app.use((error: unknown, _req: express.Request, res: express.Response, next: exp
   res.status(500).type("text/plain").send("Something went wrong on our side. Please try again in a moment.\n");
 });
 
-const server = createServer(app);
+const adsFastPath = publicAdsFastPath({ answer: () => serverEntry(build).answerPublicAds, trustedHops: env.TRUST_PROXY });
+const server = createServer((req, res) => {
+  if (!adsFastPath(req, res)) app(req, res);
+});
 server.keepAliveTimeout = 65_000;
 
 server.listen(env.PORT, () => {

@@ -5,6 +5,7 @@ import {
   writeReadableStreamToWritable,
 } from "@remix-run/node";
 import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from "express";
+import { serverEntry, type AppServerEntry } from "./server-entry";
 
 /**
  * Express → Remix → Express, with one step in between that @remix-run/express has
@@ -13,29 +14,23 @@ import type { NextFunction, Request as ExpressRequest, Response as ExpressRespon
  * without entry.server — so the session's cookie change can never be lost.
  * (A no-JavaScript payment's redirect once lost it, and a resubmit paid twice.)
  */
-type Finalize = (context: AppLoadContext, response: Response) => Promise<void>;
 
 export function remixHandler(options: {
   build: () => ServerBuild;
   mode: string;
   getLoadContext: (req: ExpressRequest, res: ExpressResponse) => AppLoadContext;
 }) {
-  let current: { build: ServerBuild; handle: ReturnType<typeof createRequestHandler>; finalize: Finalize | undefined } | undefined;
+  let current: { build: ServerBuild; handle: ReturnType<typeof createRequestHandler>; finalize: AppServerEntry["finalizeResponse"] } | undefined;
 
   return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
     try {
       const build = options.build();
       if (current?.build !== build) {
-        const entry = build.entry.module;
-        const finalize =
-          "finalizeResponse" in entry && typeof entry.finalizeResponse === "function"
-            ? (entry.finalizeResponse as Finalize)
-            : undefined;
-        current = { build, handle: createRequestHandler(build, options.mode), finalize };
+        current = { build, handle: createRequestHandler(build, options.mode), finalize: serverEntry(build).finalizeResponse };
       }
       const context = options.getLoadContext(req, res);
       const response = await current.handle(toFetchRequest(req, res), context);
-      await current.finalize?.(context, response);
+      await current.finalize(context, response);
       await send(res, response);
     } catch (error) {
       next(error);
@@ -46,7 +41,8 @@ export function remixHandler(options: {
 function toFetchRequest(req: ExpressRequest, res: ExpressResponse): Request {
   // Express honours X-Forwarded-Proto only with `trust proxy`; the Host is the one
   // the client addressed (never X-Forwarded-Host from just anyone).
-  const url = new URL(`${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`);
+  const protocol = res.locals.client.secure ? "https" : "http";
+  const url = new URL(`${protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`);
   const controller = new AbortController();
   res.on("close", () => {
     if (!res.writableFinished) controller.abort();

@@ -52,10 +52,13 @@ describe("ServiceHttp", () => {
     });
   });
 
-  it("forwards the request id and never sends anything it was not given", async () => {
-    await client().request({ method: "GET", path: "/health", schema: okSchema, context: { requestId: "req-42" } });
+  it("sends the trace's headers, tells the trace how the call went, and sends nothing it was not given", async () => {
+    const recorded: string[] = [];
+    const trace = { headers: () => ({ "x-request-id": "req-42" }), record: (event: { outcome: string }) => void recorded.push(event.outcome) };
+    await client().request({ method: "GET", path: "/health", schema: okSchema, context: { trace } });
     const seen = standins.requests.at(-1);
     expect(seen?.headers["x-request-id"]).toBe("req-42");
+    expect(recorded).toEqual(["ok"]);
     expect(seen?.headers.cookie).toBeUndefined();
     expect(seen?.headers.authorization).toBeUndefined();
   });

@@ -6,10 +6,18 @@ import { UpstreamError, type ServiceName } from "./errors.server";
 export interface CallContext {
   /** The incoming request's signal: a closed browser cancels the upstream call. */
   signal?: AbortSignal;
-  /** Forwarded as `X-Request-Id` so logs on both sides line up. */
-  requestId?: string;
   /** A tighter budget for this call than the client's, e.g. a page section's. */
   timeoutMs?: number;
+  /** The incoming request's trace: its headers (request id, trace context) go on the call, the call's outcome goes to it. */
+  trace?: CallTrace;
+}
+
+/** What ties an upstream call to the incoming request in logs and traces. */
+export interface CallTrace {
+  /** Headers for one call: X-Request-Id, so logs on both sides line up, and a traceparent with a new child span. */
+  headers(): Record<string, string>;
+  /** Told of every call once it has finished; must not throw. */
+  record(event: UpstreamCallEvent): void;
 }
 
 export interface UpstreamCallEvent {
@@ -27,10 +35,8 @@ export interface ServiceHttpOptions {
   connectTimeoutMs: number;
   /** Budget for one whole call: connect, headers and body. */
   timeoutMs: number;
-  /** Observer for logs and metrics; must not throw. */
+  /** Observer for metrics; must not throw. */
   onCall?: (event: UpstreamCallEvent) => void;
-  /** Headers every call carries, computed per call (request id, trace context). */
-  callHeaders?: () => Record<string, string>;
 }
 
 export interface ServiceRequest<T> {
@@ -108,15 +114,11 @@ export class ServiceHttp {
     callerSignal?.addEventListener("abort", forwardAbort, { once: true });
 
     let status: number | undefined;
-    const report = (outcome: UpstreamCallEvent["outcome"]) =>
-      this.options.onCall?.({
-        service,
-        method: request.method,
-        path: request.path,
-        status,
-        outcome,
-        durationMs: performance.now() - started,
-      });
+    const report = (outcome: UpstreamCallEvent["outcome"]) => {
+      const event = { service, method: request.method, path: request.path, status, outcome, durationMs: performance.now() - started };
+      this.options.onCall?.(event);
+      request.context?.trace?.record(event);
+    };
 
     try {
       if (callerSignal?.aborted) throw callerSignal.reason;
@@ -127,8 +129,7 @@ export class ServiceHttp {
         headers: {
           accept: "application/json",
           ...(contentType ? { "content-type": contentType } : {}),
-          ...this.options.callHeaders?.(),
-          ...(request.context?.requestId ? { "x-request-id": request.context.requestId } : {}),
+          ...request.context?.trace?.headers(),
           ...request.headers,
         },
         body,

@@ -14,7 +14,6 @@ export interface ServicesConfig {
   connectTimeoutMs: number;
   timeoutMs: number;
   onCall?: (event: UpstreamCallEvent) => void;
-  callHeaders?: () => Record<string, string>;
 }
 
 /** Builds one typed client per microservice from configuration. */
@@ -26,7 +25,6 @@ export function createServices(config: ServicesConfig) {
       connectTimeoutMs: config.connectTimeoutMs,
       timeoutMs: config.timeoutMs,
       onCall: config.onCall,
-      callHeaders: config.callHeaders,
     });
   const transports = {
     auth: http("auth"),
@@ -50,5 +48,5 @@ export function createServices(config: ServicesConfig) {
 export type Services = ReturnType<typeof createServices>;
 
 export { UpstreamError, isUpstreamError, type ServiceName, type UpstreamErrorKind } from "./errors.server";
-export { closeUpstreamPools, type CallContext, type UpstreamCallEvent } from "./http.server";
+export { closeUpstreamPools, type CallContext, type CallTrace, type UpstreamCallEvent } from "./http.server";
 export { isHealthy } from "./health.server";

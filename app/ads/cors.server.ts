@@ -49,24 +49,22 @@ export function corsHeaders(policy: CorsPolicy, origin: string | null): Record<s
   return headers;
 }
 
-/** A browser's CORS preflight: OPTIONS with Origin and Access-Control-Request-Method. */
-export function isPreflight(request: Request): boolean {
-  return (
-    request.method === "OPTIONS" &&
-    request.headers.has("origin") &&
-    request.headers.has("access-control-request-method")
-  );
-}
-
 /**
- * The answer to a preflight. Only GET/HEAD without extra request headers are
+ * The answer to a browser's preflight (OPTIONS with Origin and
+ * Access-Control-Request-Method). Only GET/HEAD without extra request headers are
  * allowed: that is all the API serves, and the embed sends nothing more.
  */
-export function preflight(policy: CorsPolicy, request: Request): { allowed: boolean; headers: Record<string, string> } {
-  const headers = corsHeaders(policy, request.headers.get("origin"));
-  const method = request.headers.get("access-control-request-method")?.toUpperCase() ?? "";
-  const extraHeaders = (request.headers.get("access-control-request-headers") ?? "").trim();
-  const allowed = "Access-Control-Allow-Origin" in headers && ALLOWED_METHODS.has(method) && extraHeaders === "";
+export function preflightAnswer(
+  policy: CorsPolicy,
+  origin: string,
+  requestMethod: string,
+  requestHeaders: string | null,
+): { allowed: boolean; headers: Record<string, string> } {
+  const headers = corsHeaders(policy, origin);
+  const allowed =
+    "Access-Control-Allow-Origin" in headers &&
+    ALLOWED_METHODS.has(requestMethod.toUpperCase()) &&
+    (requestHeaders ?? "").trim() === "";
   if (!allowed) {
     delete headers["Access-Control-Allow-Origin"];
     return { allowed, headers };

@@ -59,7 +59,7 @@ export function createAdsFeed(options: AdsFeedOptions): AdsFeed {
     let ads: Ad[];
     try {
       // Not the caller's abort signal: other requests wait on this same call.
-      ads = await options.fetchAds(placement, { requestId: context?.requestId });
+      ads = await options.fetchAds(placement, { trace: context?.trace });
     } catch (error) {
       backoffUntil.set(placement, now() + options.failureBackoffMs);
       options.onError?.({ placement, stage: "fetch", error });

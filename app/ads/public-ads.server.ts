@@ -39,14 +39,19 @@ export function toPublicAds(ads: readonly Ad[], origin: string): { ads: PublicAd
  */
 export function publicOrigin(request: Request, trustProxy: boolean): string {
   const url = new URL(request.url);
-  const host = request.headers.get("host");
-  if (trustProxy || !host) return url.origin;
+  if (trustProxy) return url.origin;
+  return originFromHost(url.protocol, request.headers.get("host"), url.origin);
+}
+
+/** `protocol//host` when the Host header is a plain host[:port], else the fallback. */
+export function originFromHost(protocol: string, host: string | null | undefined, fallback: string): string {
+  if (!host) return fallback;
   try {
-    const fromHost = new URL(`${url.protocol}//${host}`);
+    const fromHost = new URL(`${protocol}//${host}`);
     // Anything beyond host[:port] in a Host header is not a host.
-    if (fromHost.host.toLowerCase() !== host.toLowerCase()) return url.origin;
+    if (fromHost.host.toLowerCase() !== host.toLowerCase()) return fallback;
     return fromHost.origin;
   } catch {
-    return url.origin;
+    return fallback;
   }
 }

@@ -8,6 +8,7 @@ import { createMemoryAdsCache } from "./cache.server";
 import { createMemoryClickCounter, type ClickCounter } from "./clicks.server";
 import { corsPolicy, type CorsPolicy } from "./cors.server";
 import { createAdsFeed, type AdsFeed } from "./feed.server";
+import { createPublicBodies, type PublicBodies } from "./public-bodies.server";
 
 /** How long one Ads answer is served as is (also the browser's max-age). */
 export const ADS_FRESH_MS = 30_000;
@@ -22,6 +23,8 @@ export interface AdsRuntime {
   feed: AdsFeed;
   clicks: ClickCounter;
   rateLimiter: RateLimiter;
+  /** The public JSON per upstream answer, serialised once. */
+  bodies: PublicBodies;
 }
 
 let runtime: AdsRuntime | undefined;
@@ -50,6 +53,7 @@ export function getAdsRuntime(): AdsRuntime {
     }),
     clicks: createMemoryClickCounter(),
     rateLimiter: getRateLimiter(),
+    bodies: createPublicBodies(),
   };
   return runtime;
 }

@@ -20,6 +20,22 @@ export const httpRequestDuration = once(
     }),
 );
 
+// One child per series, found by a string key: prom-client would otherwise
+// validate and hash the label object on every request.
+const requestSeries = new Map<string, { observe(seconds: number): void }>();
+const MAX_REQUEST_SERIES = 2_000;
+
+/** Counts one served request in http_request_duration_seconds. */
+export function observeRequest(method: string, route: string, status: number, seconds: number) {
+  const key = `${method} ${status} ${route}`;
+  let series = requestSeries.get(key);
+  if (!series) {
+    series = httpRequestDuration.labels({ method, route, status: String(status) });
+    if (requestSeries.size < MAX_REQUEST_SERIES) requestSeries.set(key, series);
+  }
+  series.observe(seconds);
+}
+
 export const upstreamCallDuration = once(
   "upstream_call_duration_seconds",
   () =>

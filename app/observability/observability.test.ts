@@ -1,10 +1,10 @@
 import { Writable } from "node:stream";
 import { loader as dashboard } from "~/routes/dashboard";
 import { createLogger } from "../logger.server";
-import { buildRequest, call } from "../../tests/support/remix";
+import { buildRequest, call, testContext } from "../../tests/support/remix";
 import { signInAs } from "../../tests/support/session";
 import { standins } from "../../tests/support/standins";
-import { newRequestRecord, requestStore } from "./request-store.server";
+import { newRequestTrace } from "./request-trace.server";
 
 function captured() {
   let text = "";
@@ -46,9 +46,9 @@ describe("tracing", () => {
   it("carries the request id and a child span of the request's trace to every upstream call", async () => {
     const cookie = await signInAs("ada");
     const parentTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
-    const record = newRequestRecord("req-trace-1", `00-${parentTrace}-00f067aa0ba902b7-01`);
+    const record = newRequestTrace("req-trace-1", `00-${parentTrace}-00f067aa0ba902b7-01`);
     const before = standins.requests.length;
-    await requestStore.run(record, () => call(dashboard, buildRequest("/dashboard", { cookie })));
+    await call(dashboard, buildRequest("/dashboard", { cookie }), { context: testContext({ requestId: "req-trace-1", trace: record }) });
     const calls = standins.requests.slice(before);
     expect(calls.length).toBe(4);
     const spans = new Set<string>();
@@ -58,12 +58,13 @@ describe("tracing", () => {
       spans.add(spanId ?? "");
     }
     expect(spans.size).toBe(4);
+    expect(calls.map((upstream) => upstream.headers["x-request-id"])).toEqual(["req-trace-1", "req-trace-1", "req-trace-1", "req-trace-1"]);
     expect(record.upstream.map((entry) => entry.service).sort()).toEqual(["ads", "payments", "transactions", "users"]);
   });
 
   it("starts a new trace when the caller sent none, or a broken one", () => {
-    expect(newRequestRecord("r", undefined).traceId).toMatch(/^[0-9a-f]{32}$/);
-    expect(newRequestRecord("r", "00-00000000000000000000000000000000-00f067aa0ba902b7-01").traceId).not.toMatch(/^0+$/);
-    expect(newRequestRecord("r", "garbage").traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(newRequestTrace("r", undefined).traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(newRequestTrace("r", "00-00000000000000000000000000000000-00f067aa0ba902b7-01").traceId).not.toMatch(/^0+$/);
+    expect(newRequestTrace("r", "garbage").traceId).toMatch(/^[0-9a-f]{32}$/);
   });
 });

@@ -12,7 +12,7 @@ import { logger } from "~/logger.server";
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const adId = params.id ?? "";
   const { feed, clicks, rateLimiter } = getAdsRuntime();
-  const ad = AD_ID.test(adId) ? await feed.find(adId, { requestId: context.requestId }) : undefined;
+  const ad = AD_ID.test(adId) ? await feed.find(adId, { trace: context.trace }) : undefined;
   const destination = ad ? safeDestination(ad.clickUrl) : undefined;
   if (!ad || !destination) {
     if (ad) logger.error({ requestId: context.requestId, adId }, "ad click URL is not an http(s) URL; not redirecting");

@@ -35,7 +35,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     ),
     section(
       "ad",
-      () => ads.list({ placement: "inline", segment: hints?.segment }, { signal: request.signal, requestId, ...budget }),
+      () => ads.list({ placement: "inline", segment: hints?.segment }, { signal: request.signal, trace: context.trace, ...budget }),
       "",
       requestId,
     ),

@@ -43,7 +43,7 @@ export class RequestSession {
   }
 
   private get callContext(): CallContext {
-    return { signal: this.request.signal, requestId: this.context.requestId };
+    return { signal: this.request.signal, trace: this.context.trace };
   }
 
   /** The signed-in session, or null (none, tampered, revoked, timed out). */
@@ -184,7 +184,7 @@ export class RequestSession {
       // Not the request's abort signal: other requests may be waiting on this refresh.
       const tokens = await refresher.refresh(refreshToken, () =>
         getServices()
-          .auth.refresh(refreshToken, { requestId: this.context.requestId })
+          .auth.refresh(refreshToken, { trace: this.context.trace })
           .then(
             (fresh) => (tokenRefreshes.inc({ outcome: "ok" }), fresh),
             (error: unknown) => {

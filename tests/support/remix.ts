@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
+import { newRequestTrace } from "../../app/observability/request-trace.server";
 import { appendSessionCookie } from "../../app/session/customer.server";
 
 /** The origin test requests come from, as a browser on the app's own page would. */
@@ -28,7 +29,15 @@ export function buildRequest(path: string, init: TestRequestInit = {}): Request 
 }
 
 export function testContext(overrides: Partial<AppLoadContext> = {}): AppLoadContext {
-  return { clientIp: "203.0.113.7", requestId: "test-request", secure: false, cspNonce: "test-nonce", ...overrides };
+  const requestId = overrides.requestId ?? "test-request";
+  return {
+    clientIp: "203.0.113.7",
+    requestId,
+    secure: false,
+    cspNonce: "test-nonce",
+    trace: newRequestTrace(requestId, undefined),
+    ...overrides,
+  };
 }
 
 type RouteFunction = (args: LoaderFunctionArgs & ActionFunctionArgs) => unknown;

@@ -1,0 +1,75 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { PublicAdsAnswer, PublicAdsRequest } from "../app/ads/endpoint.server";
+import { originFromHost } from "../app/ads/public-ads.server";
+import { logger } from "../app/logger.server";
+import { securityHeaders } from "../app/security/headers.server";
+import { logRequest } from "./access-log";
+import { clientFacts } from "./client";
+import { identityHeaders, requestIdOf } from "./request-context";
+
+type AnswerPublicAds = (request: PublicAdsRequest) => Promise<PublicAdsAnswer>;
+
+const PATH = "/api/ads";
+const FAILURE = "Something went wrong on our side. Please try again in a moment.\n";
+
+// Partner-facing headers carry no nonce: the same two lists for every request.
+const flat = (headers: Record<string, string>) => Object.entries(headers).flat();
+const PARTNER_HEADERS = {
+  http: flat(securityHeaders({ nonce: "", secure: false, partnerFacing: true })),
+  https: flat(securityHeaders({ nonce: "", secure: true, partnerFacing: true })),
+};
+
+/**
+ * `GET|HEAD|OPTIONS /api/ads` answered before Express and Remix
+ * (docs/decisions/008): partner pages call it far more often than customers load
+ * pages, and the framework's per-request work was 90 % of its cost. The same
+ * endpoint code as the Remix route (`answerPublicAds`, from the build), and the
+ * same request id, security headers, access log and metrics as every request.
+ * Anything else on the path (POST, …) falls through to the route's action.
+ */
+export function publicAdsFastPath(options: { answer: () => AnswerPublicAds; trustedHops: number | undefined }) {
+  return function handle(req: IncomingMessage, res: ServerResponse): boolean {
+    const url = req.url ?? "";
+    if (!url.startsWith(PATH) || (url.length > PATH.length && url[PATH.length] !== "?")) return false;
+    const method = req.method;
+    if (method !== "GET" && method !== "HEAD" && method !== "OPTIONS") return false;
+
+    const requestId = requestIdOf(req);
+    const client = clientFacts(req, options.trustedHops);
+    const protocol = client.secure ? "https:" : "http:";
+    const trace = logRequest(req, res, PATH, requestId);
+    const request: PublicAdsRequest = {
+      method,
+      search: url.slice(PATH.length),
+      header: (name) => singleHeader(req, name),
+      publicOrigin: originFromHost(protocol, req.headers.host, `${protocol}//localhost`),
+      clientIp: client.ip,
+      requestId,
+      trace,
+    };
+    const fixed = [...(client.secure ? PARTNER_HEADERS.https : PARTNER_HEADERS.http), ...identityHeaders(requestId)];
+    options.answer()(request).then(
+      (answer) => send(res, answer, fixed),
+      (error: unknown) => fail(res, requestId, fixed, error),
+    );
+    return true;
+  };
+}
+
+function send(res: ServerResponse, answer: PublicAdsAnswer, fixed: string[]) {
+  for (const name in answer.headers) fixed.push(name, answer.headers[name] ?? "");
+  // One writeHead with a flat list: no per-header setHeader bookkeeping.
+  res.writeHead(answer.status, fixed);
+  res.end(answer.body ?? undefined);
+}
+
+function fail(res: ServerResponse, requestId: string, fixed: string[], error: unknown) {
+  logger.error({ requestId, err: error }, "unhandled server error");
+  res.writeHead(500, [...fixed, "Content-Type", "text/plain; charset=utf-8", "Cache-Control", "no-store"]);
+  res.end(FAILURE);
+}
+
+function singleHeader(req: IncomingMessage, name: string): string | null {
+  const value = req.headers[name];
+  return typeof value === "string" ? value : null;
+}
