@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from "express";
+import { isPlainHost } from "../app/security/host.server";
 import { hasPathTricks } from "../app/security/paths.server";
 import { isCrossSiteWrite } from "../app/security/same-origin.server";
 
@@ -17,6 +18,19 @@ export function refuseCrossSiteWrites(req: Request, res: Response, next: NextFun
   } else {
     res.type("text/plain").send("Cross-site requests are refused. Please use the form on our site.");
   }
+}
+
+/**
+ * Refuses a Host header that is not a plain host[:port]: the request URL is built
+ * from it, and `a@evil.example` or `evil.example/x` would change what it means.
+ */
+export function refuseOddHost(req: Request, res: Response, next: NextFunction) {
+  const host = req.headers.host;
+  if (host === undefined || isPlainHost(host)) return next();
+  res
+    .status(400)
+    .type("application/problem+json")
+    .send(JSON.stringify({ type: "about:blank", title: "Bad Request", status: 400, detail: "The Host header is not valid." }));
 }
 
 /**

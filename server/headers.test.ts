@@ -66,9 +66,12 @@ describe("security headers", () => {
   });
 
   it("fits the partner-facing ads routes: embeddable cross-origin, never framed", async () => {
-    for (const path of ["/ads/embed.js", "/api/ads?placement=sidebar"]) {
+    // The upper-case path reaches the Remix route (which matches case-insensitively), not the fast path.
+    for (const path of ["/ads/embed.js", "/api/ads?placement=sidebar", "/API/ADS?placement=sidebar"]) {
       const response = await headersOf(path);
+      expect(response.status, path).toBe(200);
       expect(response.headers.get("cross-origin-resource-policy"), path).toBe("cross-origin");
+      expect(response.headers.get("content-security-policy"), path).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
       expect(response.headers.get("x-content-type-options")).toBe("nosniff");
       expect(response.headers.get("x-frame-options")).toBeNull();
     }

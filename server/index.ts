@@ -16,7 +16,7 @@ import { markDraining } from "../app/readiness.server";
 import { closeUpstreamPools } from "../services/index.server";
 import { DEMO_CUSTOMERS } from "../upstream";
 import { accessLog } from "./access-log";
-import { refuseCrossSiteWrites, refusePathTricks } from "./cross-site";
+import { refuseCrossSiteWrites, refuseOddHost, refusePathTricks } from "./cross-site";
 import { startEmbeddedStandinsIfUnconfigured } from "./embedded";
 import { publicAdsFastPath } from "./public-ads";
 import { remixHandler } from "./remix-handler";
@@ -59,6 +59,7 @@ app.disable("x-powered-by");
 app.use(identifyAndProtect(env.TRUST_PROXY));
 app.use(accessLog);
 app.use(refusePathTricks);
+app.use(refuseOddHost);
 
 // Fingerprinted assets never change; everything else in public/ may.
 app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));

@@ -3,6 +3,7 @@ import type { PublicAdsAnswer, PublicAdsRequest } from "../app/ads/endpoint.serv
 import { originFromHost } from "../app/ads/public-ads.server";
 import { logger } from "../app/logger.server";
 import { securityHeaders } from "../app/security/headers.server";
+import { isPlainHost } from "../app/security/host.server";
 import { logRequest } from "./access-log";
 import { clientFacts } from "./client";
 import { identityHeaders, requestIdOf } from "./request-context";
@@ -34,6 +35,10 @@ export function publicAdsFastPath(options: { answer: () => AnswerPublicAds; trus
     const method = req.method;
     if (method !== "GET" && method !== "HEAD" && method !== "OPTIONS") return false;
 
+    const host = req.headers.host;
+    // An odd Host is refused by Express's guard (refuseOddHost), the same for every path.
+    if (host !== undefined && !isPlainHost(host)) return false;
+
     const requestId = requestIdOf(req);
     const client = clientFacts(req, options.trustedHops);
     const protocol = client.secure ? "https:" : "http:";
@@ -42,7 +47,7 @@ export function publicAdsFastPath(options: { answer: () => AnswerPublicAds; trus
       method,
       search: url.slice(PATH.length),
       header: (name) => singleHeader(req, name),
-      publicOrigin: originFromHost(protocol, req.headers.host, `${protocol}//localhost`),
+      publicOrigin: originFromHost(protocol, host, `${protocol}//localhost`),
       clientIp: client.ip,
       requestId,
       trace,

@@ -1,4 +1,5 @@
 import type { Ad } from "../../types/domain";
+import { isPlainHost } from "../security/host.server";
 
 /** The public shape of `GET /api/ads` (shared/contract.md): these six fields and nothing else. */
 export interface PublicAd {
@@ -45,13 +46,6 @@ export function publicOrigin(request: Request, trustProxy: boolean): string {
 
 /** `protocol//host` when the Host header is a plain host[:port], else the fallback. */
 export function originFromHost(protocol: string, host: string | null | undefined, fallback: string): string {
-  if (!host) return fallback;
-  try {
-    const fromHost = new URL(`${protocol}//${host}`);
-    // Anything beyond host[:port] in a Host header is not a host.
-    if (fromHost.host.toLowerCase() !== host.toLowerCase()) return fallback;
-    return fromHost.origin;
-  } catch {
-    return fallback;
-  }
+  if (!host || !isPlainHost(host)) return fallback;
+  return new URL(`${protocol}//${host}`).origin;
 }

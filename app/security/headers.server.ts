@@ -41,5 +41,7 @@ export function securityHeaders({ nonce, secure, partnerFacing }: SecurityHeader
 
 /** The embed script and the public ads API are for other origins; nothing else is. */
 export function isPartnerFacing(pathname: string): boolean {
-  return pathname === "/ads/embed.js" || pathname === "/api/ads" || pathname.startsWith("/api/ads/");
+  // Remix matches routes case-insensitively: so must this.
+  const path = pathname.toLowerCase();
+  return path === "/ads/embed.js" || path === "/api/ads" || path.startsWith("/api/ads/");
 }

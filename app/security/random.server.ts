@@ -10,7 +10,9 @@ const pool = Buffer.alloc(POOL_BYTES);
 let offset = POOL_BYTES;
 
 function take(bytes: number): Buffer {
-  if (bytes > POOL_BYTES) throw new RangeError(`at most ${POOL_BYTES} random bytes at once`);
+  if (!Number.isInteger(bytes) || bytes < 0 || bytes > POOL_BYTES) {
+    throw new RangeError(`a whole number of random bytes from 0 to ${POOL_BYTES}, not ${bytes}`);
+  }
   if (offset + bytes > POOL_BYTES) {
     randomFillSync(pool);
     offset = 0;
