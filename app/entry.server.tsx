@@ -1,12 +1,6 @@
-import { PassThrough } from "node:stream";
-import {
-  createReadableStreamFromReadable,
-  type AppLoadContext,
-  type EntryContext,
-  type HandleErrorFunction,
-} from "@remix-run/node";
+import { Writable } from "node:stream";
+import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
-import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
 import { logger } from "./logger.server";
@@ -20,8 +14,11 @@ export { answerPublicAds } from "./ads/endpoint.server";
 const ABORT_DELAY_MS = 5_000;
 
 /**
- * Streams the document. Browsers get the shell as soon as it is ready; bots (and
- * anything that wants the whole page at once) wait for all content.
+ * Renders the whole document, then answers with it in one piece. Streaming the
+ * shell first buys nothing here (no route defers data or suspends, so the shell
+ * is the page), and writing one buffer instead of a web stream of small chunks
+ * costs less per request (docs/decisions/008). Anything that ever suspends is
+ * still waited for, up to ABORT_DELAY_MS.
  */
 export default async function handleRequest(
   request: Request,
@@ -30,39 +27,47 @@ export default async function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
-  const waitForAll = isbot(request.headers.get("user-agent") ?? "");
   return new Promise<Response>((resolve, reject) => {
-    let shellRendered = false;
     const nonce = loadContext.cspNonce ?? "";
+    let shellRendered = false;
+    const chunks: Buffer[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk);
+        done();
+      },
+      final(done) {
+        clearTimeout(timer);
+        responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+        resolve(new Response(Buffer.concat(chunks), { headers: responseHeaders, status: responseStatusCode }));
+        done();
+      },
+    });
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
         <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} nonce={nonce} />
       </NonceProvider>,
       {
         nonce,
-        [waitForAll ? "onAllReady" : "onShellReady"]() {
+        onShellReady() {
           shellRendered = true;
-          const body = new PassThrough();
-          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          resolve(
-            new Response(createReadableStreamFromReadable(body), {
-              headers: responseHeaders,
-              status: responseStatusCode,
-            }),
-          );
-          pipe(body);
+        },
+        onAllReady() {
+          pipe(sink);
         },
         onShellError(error: unknown) {
+          clearTimeout(timer);
           reject(error);
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          // Errors after the shell are on their way to the error boundary; log them once.
+          // Errors after the shell are on their way to the error boundary; log them once
+          // (a shell error is Remix's to report, through handleError).
           if (shellRendered) logger.error({ requestId: loadContext.requestId, err: error }, "render error");
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY_MS);
+    const timer = setTimeout(abort, ABORT_DELAY_MS);
   });
 }
 

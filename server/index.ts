@@ -63,7 +63,10 @@ app.use(refuseOddHost);
 
 // Fingerprinted assets never change; everything else in public/ may.
 app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
-app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
+// Files in public/ all have an extension; no page or API path does. Asking the disk
+// only for those spares every page a stat() and the error it builds on a miss.
+const publicFiles = express.static(path.join(root, "public"), { maxAge: "1h" });
+app.use((req, res, next) => (/\.[^/]+$/.test(req.path) ? publicFiles(req, res, next) : next()));
 
 // CSRF, on top of SameSite cookies: no state change from another site, whatever
 // the route (documents, fetchers, data requests, resource routes).

@@ -2,7 +2,6 @@ import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import {
   createReadableStreamFromReadable,
   createRequestHandler,
-  writeReadableStreamToWritable,
 } from "@remix-run/node";
 import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from "express";
 import { serverEntry, type AppServerEntry } from "./server-entry";
@@ -68,6 +67,10 @@ async function send(res: ExpressResponse, response: Response) {
     if (name !== "set-cookie") res.setHeader(name, value);
   }
   for (const cookie of response.headers.getSetCookie()) res.append("Set-Cookie", cookie);
-  if (response.body) await writeReadableStreamToWritable(response.body, res);
-  else res.end();
+  if (!response.body) return void res.end();
+  // Every answer of this app is small and complete (documents are rendered whole,
+  // nothing streams): one write with a length beats a chunked stream of pieces.
+  const body = Buffer.from(await response.arrayBuffer());
+  res.setHeader("Content-Length", body.length);
+  res.end(body);
 }

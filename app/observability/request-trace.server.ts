@@ -5,15 +5,26 @@ import { randomHex } from "../security/random.server";
  * What one request accumulates for its access log line and its trace. It travels
  * explicitly (load context → CallContext), not through AsyncLocalStorage: on
  * Node 20 that turns on promise hooks for the whole process, and every promise
- * then costs more (about a fifth of a dashboard's CPU, measured;
- * docs/performance.md).
+ * then costs more (docs/performance.md).
  */
-export interface RequestTrace extends CallTrace {
-  requestId: string;
-  traceId: string;
-  /** This request's span id: the parent of every upstream call it makes. */
-  spanId: string;
-  upstream: { service: string; outcome: string; status: number | undefined; durationMs: number }[];
+export class RequestTrace implements CallTrace {
+  readonly upstream: { service: string; outcome: string; status: number | undefined; durationMs: number }[] = [];
+
+  constructor(
+    readonly requestId: string,
+    readonly traceId: string,
+    /** This request's span id: the parent of every upstream call it makes. */
+    readonly spanId: string,
+  ) {}
+
+  /** Each upstream call is a child span of this request's trace, with its request id. */
+  headers(): Record<string, string> {
+    return { "x-request-id": this.requestId, traceparent: `00-${this.traceId}-${randomHex(8)}-01` };
+  }
+
+  record(event: UpstreamCallEvent): void {
+    this.upstream.push({ service: event.service, outcome: event.outcome, status: event.status, durationMs: Math.round(event.durationMs * 10) / 10 });
+  }
 }
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
@@ -22,16 +33,5 @@ const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 export function newRequestTrace(requestId: string, traceparent: string | undefined): RequestTrace {
   const match = traceparent ? TRACEPARENT.exec(traceparent) : null;
   const traceId = match?.[1] && !/^0+$/.test(match[1]) ? match[1] : randomHex(16);
-  const upstream: RequestTrace["upstream"] = [];
-  return {
-    requestId,
-    traceId,
-    spanId: randomHex(8),
-    upstream,
-    // Each upstream call is a child span of this request's trace.
-    headers: () => ({ "x-request-id": requestId, traceparent: `00-${traceId}-${randomHex(8)}-01` }),
-    record: (event: UpstreamCallEvent) => {
-      upstream.push({ service: event.service, outcome: event.outcome, status: event.status, durationMs: Math.round(event.durationMs * 10) / 10 });
-    },
-  };
+  return new RequestTrace(requestId, traceId, randomHex(8));
 }
