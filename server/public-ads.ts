@@ -35,19 +35,18 @@ export function publicAdsFastPath(options: { answer: () => AnswerPublicAds; trus
     const method = req.method;
     if (method !== "GET" && method !== "HEAD" && method !== "OPTIONS") return false;
 
-    const host = req.headers.host;
+    const client = clientFacts(req, options.trustedHops);
+    const publicOrigin = originOf(client.secure ? "https:" : "http:", req.headers.host);
     // An odd Host is refused by Express's guard (refuseOddHost), the same for every path.
-    if (host !== undefined && !isPlainHost(host)) return false;
+    if (publicOrigin === undefined) return false;
 
     const requestId = requestIdOf(req);
-    const client = clientFacts(req, options.trustedHops);
-    const protocol = client.secure ? "https:" : "http:";
     const trace = logRequest(req, res, PATH, requestId);
     const request: PublicAdsRequest = {
       method,
       search: url.slice(PATH.length),
       header: (name) => singleHeader(req, name),
-      publicOrigin: originFromHost(protocol, host, `${protocol}//localhost`),
+      publicOrigin,
       clientIp: client.ip,
       requestId,
       trace,
@@ -59,6 +58,20 @@ export function publicAdsFastPath(options: { answer: () => AnswerPublicAds; trus
     );
     return true;
   };
+}
+
+// Partners' pages send the same Host header over and over: check and parse each once.
+const ORIGINS_REMEMBERED = 16;
+const origins = new Map<string, string | undefined>();
+
+/** Our origin for this Host (localhost without one), or undefined for a Host that is not host[:port]. */
+function originOf(protocol: "http:" | "https:", host: string | undefined): string | undefined {
+  const key = protocol + (host ?? "");
+  if (origins.has(key)) return origins.get(key);
+  const origin = host === undefined || isPlainHost(host) ? originFromHost(protocol, host, `${protocol}//localhost`) : undefined;
+  if (origins.size >= ORIGINS_REMEMBERED) origins.clear();
+  origins.set(key, origin);
+  return origin;
 }
 
 function send(res: ServerResponse, answer: PublicAdsAnswer, fixed: string[]) {
