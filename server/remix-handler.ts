@@ -13,7 +13,6 @@ import { serverEntry, type AppServerEntry } from "./server-entry";
  * without entry.server — so the session's cookie change can never be lost.
  * (A no-JavaScript payment's redirect once lost it, and a resubmit paid twice.)
  */
-
 export function remixHandler(options: {
   build: () => ServerBuild;
   mode: string;
@@ -38,8 +37,9 @@ export function remixHandler(options: {
 }
 
 function toFetchRequest(req: ExpressRequest, res: ExpressResponse): Request {
-  // Express honours X-Forwarded-Proto only with `trust proxy`; the Host is the one
-  // the client addressed (never X-Forwarded-Host from just anyone).
+  // HTTPS as clientFacts judged it (X-Forwarded-Proto only from a trusted proxy); the
+  // Host is the one the client addressed (never X-Forwarded-Host), already checked
+  // to be a plain host[:port] by refuseOddHost.
   const protocol = res.locals.client.secure ? "https" : "http";
   const url = new URL(`${protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`);
   const controller = new AbortController();
