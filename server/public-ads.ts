@@ -48,7 +48,6 @@ export function publicAdsFastPath(options: { answer: () => AnswerPublicAds; trus
       header: (name) => singleHeader(req, name),
       publicOrigin,
       clientIp: client.ip,
-      requestId,
       trace,
     };
     const fixed = [...(client.secure ? PARTNER_HEADERS.https : PARTNER_HEADERS.http), ...identityHeaders(requestId)];

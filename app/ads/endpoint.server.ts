@@ -22,7 +22,7 @@ export interface PublicAdsRequest {
   /** Our origin as the client addressed it, for absolute click URLs. */
   publicOrigin: string;
   clientIp: string;
-  requestId: string;
+  /** This request's trace (and id), for the Ads call a cache miss makes. */
   trace: RequestTrace;
 }
 

@@ -22,7 +22,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     header: (name) => request.headers.get(name),
     publicOrigin: publicOrigin(request, getEnv().TRUST_PROXY !== undefined),
     clientIp: context.clientIp,
-    requestId: context.requestId,
     trace: context.trace,
   };
   return toResponse(await answerPublicAds(adsRequest));
