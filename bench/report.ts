@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import type { BenchConfig } from "./config";
 import type { LoadResult } from "./load";
 import type { ProfileSummary } from "./profile-summary";
 import { round } from "./stats";
@@ -46,14 +47,8 @@ export interface BenchReport {
   finishedAt: string;
   wallS: number;
   machine: { cpus: number; cpuModel: string; node: string; platform: string; loadAvgStart: number[]; loadAvgEnd: number[] };
-  settings: {
-    latencyMs: number;
-    slowLatencyMs: number;
-    durationS: number;
-    warmupS: number;
-    connections: number;
-    overheadConnections: number;
-    soakS: number;
+  /** The run's BenchConfig numbers, and whether the app was profiled (`--profile`). */
+  settings: Pick<BenchConfig, "latencyMs" | "slowLatencyMs" | "durationS" | "warmupS" | "connections" | "overheadConnections" | "soakS"> & {
     cpuProfile: boolean;
   };
   runs: Run[];

@@ -50,7 +50,7 @@ export function publicAdsFastPath(options: { answer: () => AnswerPublicAds; trus
       clientIp: client.ip,
       trace,
     };
-    const fixed = [...(client.secure ? PARTNER_HEADERS.https : PARTNER_HEADERS.http), ...identityHeaders(requestId)];
+    const fixed = [...(client.secure ? PARTNER_HEADERS.https : PARTNER_HEADERS.http), ...flat(identityHeaders(requestId))];
     options.answer()(request).then(
       (answer) => send(res, answer, fixed),
       (error: unknown) => fail(res, requestId, fixed, error),

@@ -29,8 +29,7 @@ const INSTANCE_NAME = process.env.INSTANCE_NAME?.replace(/[^\w.-]/g, "").slice(0
  */
 export function identify(req: IncomingMessage, res: ServerResponse): string {
   const requestId = requestIdOf(req);
-  res.setHeader("X-Request-Id", requestId);
-  if (INSTANCE_NAME) res.setHeader("X-Instance", INSTANCE_NAME);
+  setHeaders(res, identityHeaders(requestId));
   return requestId;
 }
 
@@ -39,9 +38,9 @@ export function requestIdOf(req: IncomingMessage): string {
   return typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
-/** X-Request-Id (and X-Instance) as a flat header list, for writeHead. */
-export function identityHeaders(requestId: string): string[] {
-  return INSTANCE_NAME ? ["X-Request-Id", requestId, "X-Instance", INSTANCE_NAME] : ["X-Request-Id", requestId];
+/** X-Request-Id, and X-Instance when the operator names the instance. */
+export function identityHeaders(requestId: string): Record<string, string> {
+  return INSTANCE_NAME ? { "X-Request-Id": requestId, "X-Instance": INSTANCE_NAME } : { "X-Request-Id": requestId };
 }
 
 /** Sets every header of a record (a loop of setHeader: Express's `res.set` does more per header). */

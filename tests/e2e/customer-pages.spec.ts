@@ -1,5 +1,5 @@
 import { expect, test, type Page, type Request, type TestInfo } from "@playwright/test";
-import { DEMO, expectSignedOut, minorUnits, ready, signIn, snap } from "./support";
+import { DEMO, expectSignedOut, fillPayment, minorUnits, ready, signIn, snap } from "./support";
 
 /**
  * The customer pages, each scenario with JavaScript on (client-side navigation,
@@ -60,13 +60,6 @@ async function dashboardBalance(page: Page, javaScript: boolean): Promise<number
 /** POSTs to the payment form's action, with JavaScript (fetch, `?_data=`) or without (a document). */
 function isPaymentPost(request: Request) {
   return request.method() === "POST" && new URL(request.url()).pathname === "/payments/new";
-}
-
-async function fillPayment(page: Page, payment: { name: string; iban: string; amount: string; reference?: string }) {
-  await page.getByLabel("Recipient name").fill(payment.name);
-  await page.getByLabel("IBAN").fill(payment.iban);
-  await page.getByLabel("Amount").fill(payment.amount);
-  await page.getByLabel("Reference").fill(payment.reference ?? "");
 }
 
 /** Sends the form and returns the status of the POST (a 303 for the document; Remix's data request answers 204 + X-Remix-Redirect). */

@@ -111,3 +111,11 @@ export function minorUnits(text: string): number {
   const minor = Number(match[2].replace(/,/g, "")) * 100 + Number(match[3]);
   return match[1] ? -minor : minor;
 }
+
+/** Fills the payment form (/payments/new) as a customer would, field by field. */
+export async function fillPayment(page: Page, payment: { name: string; iban: string; amount: string; reference?: string }) {
+  await page.getByLabel("Recipient name").fill(payment.name);
+  await page.getByLabel("IBAN").fill(payment.iban);
+  await page.getByLabel("Amount").fill(payment.amount);
+  await page.getByLabel("Reference").fill(payment.reference ?? "");
+}
