@@ -33,3 +33,8 @@ export function FormField({ name, label, error, hint, id = name, ...input }: For
     </div>
   );
 }
+
+/** The sign-in e-mail field, the same on both sign-in pages (shared/contract.md names its label). */
+export function EmailField({ defaultValue, error }: { defaultValue?: string; error?: string }) {
+  return <FormField name="email" label="Email" type="email" autoComplete="username" required defaultValue={defaultValue} error={error} />;
+}

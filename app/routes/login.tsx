@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { FormField } from "~/components/form-field";
+import { EmailField, FormField } from "~/components/form-field";
 import { SubmitButton } from "~/components/submit-button";
 import { readForm } from "~/forms.server";
 import { safeRedirect } from "~/redirect.server";
@@ -50,15 +50,7 @@ export default function Login() {
       ) : null}
       <Form method="post" noValidate={false}>
         <input type="hidden" name="redirectTo" value={result?.values.redirectTo ?? redirectTo} />
-        <FormField
-          name="email"
-          label="Email"
-          type="email"
-          autoComplete="username"
-          required
-          defaultValue={result?.values.email}
-          error={errors.email}
-        />
+        <EmailField defaultValue={result?.values.email} error={errors.email} />
         <FormField
           name="password"
           label="Password"

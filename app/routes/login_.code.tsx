@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { FormField } from "~/components/form-field";
+import { EmailField, FormField } from "~/components/form-field";
 import { SubmitButton } from "~/components/submit-button";
 import { readForm } from "~/forms.server";
 import { safeRedirect } from "~/redirect.server";
@@ -82,15 +82,7 @@ export default function LoginWithCode() {
       ) : (
         <Form method="post">
           <input type="hidden" name="redirectTo" value={back} />
-          <FormField
-            name="email"
-            label="Email"
-            type="email"
-            autoComplete="username"
-            required
-            defaultValue={email}
-            error={errors.email}
-          />
+          <EmailField defaultValue={email} error={errors.email} />
           <SubmitButton name="intent" value="send" pending="Sending…">
             Send code
           </SubmitButton>
