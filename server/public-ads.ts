@@ -45,12 +45,14 @@ export function publicAdsFastPath(options: { answer: () => AnswerPublicAds; trus
     const request: PublicAdsRequest = {
       method,
       search: url.slice(PATH.length),
-      header: (name) => singleHeader(req, name),
+      headers: new NodeHeaders(req),
       publicOrigin,
       clientIp: client.ip,
       trace,
     };
-    const fixed = [...(client.secure ? PARTNER_HEADERS.https : PARTNER_HEADERS.http), ...flat(identityHeaders(requestId))];
+    const fixed = (client.secure ? PARTNER_HEADERS.https : PARTNER_HEADERS.http).slice();
+    const identity = identityHeaders(requestId);
+    for (const name in identity) fixed.push(name, identity[name] ?? "");
     options.answer()(request).then(
       (answer) => send(res, answer, fixed),
       (error: unknown) => fail(res, requestId, fixed, error),
@@ -86,7 +88,12 @@ function fail(res: ServerResponse, requestId: string, fixed: string[], error: un
   res.end(FAILURE);
 }
 
-function singleHeader(req: IncomingMessage, name: string): string | null {
-  const value = req.headers[name];
-  return typeof value === "string" ? value : null;
+/** A Node request's headers as the endpoint reads them (one small object, no closure per request). */
+class NodeHeaders {
+  constructor(private readonly req: IncomingMessage) {}
+
+  get(name: string): string | null {
+    const value = this.req.headers[name];
+    return typeof value === "string" ? value : null;
+  }
 }

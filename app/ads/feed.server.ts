@@ -77,19 +77,21 @@ export function createAdsFeed(options: AdsFeedOptions): AdsFeed {
   }
 
   const ageOf = (entry: CachedAds) => now() - entry.fetchedAt;
+  // Named fields, not a spread of the entry: this runs on every partner request.
+  const answer = (entry: CachedAds, stale: boolean): AdsAnswer => ({ ads: entry.ads, fetchedAt: entry.fetchedAt, stale });
 
   async function get(placement: AdPlacement, context?: CallContext): Promise<AdsAnswer> {
     const cached = await options.cache.get(placement);
-    if (cached && ageOf(cached) < options.freshMs) return { ...cached, stale: false };
+    if (cached && ageOf(cached) < options.freshMs) return answer(cached, false);
 
     if ((backoffUntil.get(placement) ?? 0) <= now()) {
       try {
-        return { ...(await refresh(placement, context)), stale: false };
+        return answer(await refresh(placement, context), false);
       } catch {
         // Reported once in load(); every waiting request falls through to the stand-in below.
       }
     }
-    if (cached && ageOf(cached) < options.staleMs) return { ...cached, stale: true };
+    if (cached && ageOf(cached) < options.staleMs) return answer(cached, true);
     const retryAt = backoffUntil.get(placement) ?? now() + options.failureBackoffMs;
     throw new AdsUnavailableError(Math.max(1, Math.ceil((retryAt - now()) / 1000)));
   }

@@ -5,8 +5,8 @@ import { toPublicAds } from "./public-ads.server";
 /** One placement's public JSON for one origin, ready to send. */
 export interface PublicBody {
   json: string;
-  /** Its length in bytes, for Content-Length. */
-  bytes: number;
+  /** Its length in bytes, as the Content-Length header's value. */
+  contentLength: string;
   etag: string;
 }
 
@@ -35,7 +35,7 @@ export function createPublicBodies(): PublicBodies {
       let made = entry.byOrigin.get(origin);
       if (!made) {
         const json = JSON.stringify(toPublicAds(answer.ads, origin));
-        made = { json, bytes: Buffer.byteLength(json), etag: strongEtag(json) };
+        made = { json, contentLength: String(Buffer.byteLength(json)), etag: strongEtag(json) };
         if (entry.byOrigin.size < ORIGINS_PER_ANSWER) entry.byOrigin.set(origin, made);
       }
       return made;

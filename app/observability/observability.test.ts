@@ -67,4 +67,13 @@ describe("tracing", () => {
     expect(newRequestTrace("r", "00-00000000000000000000000000000000-00f067aa0ba902b7-01").traceId).not.toMatch(/^0+$/);
     expect(newRequestTrace("r", "garbage").traceId).toMatch(/^[0-9a-f]{32}$/);
   });
+
+  it("makes a new trace id once: every upstream call and the log line share it", () => {
+    const trace = newRequestTrace("r", undefined);
+    const first = trace.headers().traceparent?.split("-")[1];
+    expect(first).toMatch(/^[0-9a-f]{32}$/);
+    expect(trace.headers().traceparent?.split("-")[1]).toBe(first);
+    expect(trace.traceId).toBe(first);
+    expect(newRequestTrace("r", undefined).traceId).not.toBe(first);
+  });
 });

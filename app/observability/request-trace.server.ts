@@ -9,13 +9,23 @@ import { randomHex } from "../security/random.server";
  */
 export class RequestTrace implements CallTrace {
   readonly upstream: { service: string; outcome: string; status: number | undefined; durationMs: number }[] = [];
+  #traceId: string | undefined;
 
+  /** `traceId`: the caller's, to continue its trace; made on first use otherwise. */
   constructor(
     readonly requestId: string,
-    readonly traceId: string,
-    /** This request's span id: the parent of every upstream call it makes. */
-    readonly spanId: string,
-  ) {}
+    traceId?: string,
+  ) {
+    this.#traceId = traceId;
+  }
+
+  /**
+   * Made when first asked for (an upstream call, the access log line): most
+   * partner requests are answered from the ads cache at LOG_LEVEL=warn and never ask.
+   */
+  get traceId(): string {
+    return (this.#traceId ??= randomHex(16));
+  }
 
   /** Each upstream call is a child span of this request's trace, with its request id. */
   headers(): Record<string, string> {
@@ -32,6 +42,6 @@ const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 /** A new trace, continuing the caller's when it sent a valid `traceparent`. */
 export function newRequestTrace(requestId: string, traceparent: string | undefined): RequestTrace {
   const match = traceparent ? TRACEPARENT.exec(traceparent) : null;
-  const traceId = match?.[1] && !/^0+$/.test(match[1]) ? match[1] : randomHex(16);
-  return new RequestTrace(requestId, traceId, randomHex(8));
+  const traceId = match?.[1] && !/^0+$/.test(match[1]) ? match[1] : undefined;
+  return new RequestTrace(requestId, traceId);
 }

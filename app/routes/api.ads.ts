@@ -19,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const adsRequest: PublicAdsRequest = {
     method,
     search: url.search,
-    header: (name) => request.headers.get(name),
+    headers: request.headers,
     publicOrigin: publicOrigin(request, getEnv().TRUST_PROXY !== undefined),
     clientIp: context.clientIp,
     trace: context.trace,
