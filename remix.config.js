@@ -9,6 +9,7 @@ export default {
     v3_fetcherPersist: true,
     v3_relativeSplatPath: true,
     v3_throwAbortReason: true,
-    v3_lazyRouteDiscovery: true,
+    // The whole manifest up front, cached as one file (docs/decisions/009).
+    v3_lazyRouteDiscovery: false,
   },
 };
