@@ -63,7 +63,7 @@ export function createPaymentsClient(http: ServiceHttp) {
       const { status, data } = await http.request({
         method: "POST",
         path: "/v2/payments",
-        headers: { ...bearer(accessToken), "idempotency-key": idempotencyKey },
+        headers: { "idempotency-key": idempotencyKey, ...bearer(accessToken) },
         body: {
           creditorIban: payment.creditorIban,
           creditorName: payment.creditorName,

@@ -34,7 +34,7 @@ function accountView(customer: Customer) {
     openedAt: account.details.openedAt,
     overdraftLimit: account.details.overdraftLimit,
     interestRate: account.details.interestRate,
-    limits: { ...account.details.limits, currency: account.currency },
+    limits: { currency: account.currency, ...account.details.limits },
     branch: account.details.branch,
     lastStatementAt: account.details.lastStatementAt,
     flags: account.details.flags,

@@ -72,9 +72,9 @@ export function preflightAnswer(
   return {
     allowed,
     headers: {
-      ...headers,
       "Access-Control-Allow-Methods": "GET, HEAD",
       "Access-Control-Max-Age": String(PREFLIGHT_MAX_AGE_S),
+      ...headers,
     },
   };
 }

@@ -18,7 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     context.requestId,
   );
   const everywhere = canSignOutEverywhere();
-  if (profile.status === "unavailable") return Response.json({ ...profile, everywhere } satisfies ProfileData);
+  if (profile.status === "unavailable") return Response.json({ everywhere, ...profile } satisfies ProfileData);
   const hints = profileHints(profile.data);
   await customer.update((session) => void (session.profile = hints));
   const view: ProfileView = {

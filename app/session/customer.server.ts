@@ -42,8 +42,8 @@ export class RequestSession {
     return this.context.secure ?? new URL(this.request.url).protocol === "https:";
   }
 
-  private get callContext(): CallContext {
-    return { signal: this.request.signal, trace: this.context.trace };
+  private callContext(options: { timeoutMs?: number }): CallContext {
+    return { signal: this.request.signal, trace: this.context.trace, ...options };
   }
 
   /** The signed-in session, or null (none, tampered, revoked, timed out). */
@@ -143,7 +143,7 @@ export class RequestSession {
     call: (accessToken: string, context: CallContext) => Promise<T>,
     options: { timeoutMs?: number } = {},
   ): Promise<T> {
-    const context = { ...this.callContext, ...options };
+    const context = this.callContext(options);
     const token = await this.accessToken();
     try {
       return await call(token, context);

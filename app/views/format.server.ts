@@ -33,7 +33,7 @@ function resolveLocale(locale: string): string {
 }
 
 export function moneyView(money: Money, locale: string): MoneyView {
-  return { ...money, text: formatMoney(money, locale) };
+  return { minor: money.minor, currency: money.currency, text: formatMoney(money, locale) };
 }
 
 /** Dates are shown in UTC so the server's rendering never depends on its own time zone. */
