@@ -32,7 +32,7 @@ export async function startEmbeddedStandinsIfUnconfigured(
   }
 
   const ports = standinPorts(env.STANDIN_PORTS);
-  const standins = await startStandins({ ...standinOptionsFromEnv(env), ports });
+  const standins = await startStandins({ ports, ...standinOptionsFromEnv(env) });
   Object.assign(env, serviceUrlSettings(standins.urls));
   return standins;
 }

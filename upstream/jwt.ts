@@ -48,6 +48,8 @@ export async function createTokenKeys(): Promise<TokenKeys> {
   const { privateKey, publicKey } = await generateKeyPair(ALGORITHM);
   const publicJwk = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(publicJwk);
+  // Once at start-up, and our kid/alg/use must win over anything in the exported key.
+  // eslint-disable-next-line no-restricted-syntax
   const jwks: JSONWebKeySet = { keys: [{ ...publicJwk, kid, alg: ALGORITHM, use: "sig" }] };
   const keySet = createLocalJWKSet(jwks);
   const verified = new Map<string, AccessTokenClaims>();

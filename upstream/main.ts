@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const standins = await startStandins({ ...options, ports: DEFAULT_PORTS, host: process.env.STANDIN_HOST || "127.0.0.1" });
+  const standins = await startStandins({ ports: DEFAULT_PORTS, host: process.env.STANDIN_HOST || "127.0.0.1", ...options });
   console.log("Stand-in microservices are up:");
   for (const name of SERVICE_NAMES) console.log(`  ${ENV_NAMES[name]}=${standins.urls[name]}`);
   const describe = (values: Partial<Record<ServiceName, number>> | undefined) =>

@@ -26,10 +26,10 @@ export async function startTestStandins(extra: Partial<StandinOptions> = {}): Pr
   const clock = { now: start };
   const dice = { value: 0.5 };
   const standins = await startStandins({
-    ...TEST_CLIENT,
     adsApiKey: TEST_ADS_KEY,
     now: () => clock.now,
     random: () => dice.value,
+    ...TEST_CLIENT,
     ...extra,
   });
   return Object.assign(standins, {
