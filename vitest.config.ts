@@ -8,7 +8,7 @@ export default defineConfig({
   test: {
     globals: true,
     environment: "node",
-    include: ["{app,services,upstream,server,tests,types}/**/*.test.{ts,tsx}"],
+    include: ["{app,services,upstream,server,tests,types,bench}/**/*.test.{ts,tsx}"],
     exclude: ["tests/e2e/**", "node_modules/**"],
     setupFiles: ["./tests/support/setup.ts"],
     restoreMocks: true,

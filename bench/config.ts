@@ -9,6 +9,8 @@ export interface BenchConfig {
   slowLatencyMs: number;
   durationS: number;
   warmupS: number;
+  /** Rounds of app and baseline back to back for each ratio target; the ratio is their median. */
+  rounds: number;
   connections: number;
   /** The low-concurrency run that measures the overhead on top of the upstream latency. */
   overheadConnections: number;
@@ -52,6 +54,7 @@ export function readConfig(args: readonly string[], defaults: { ports: BenchConf
     slowLatencyMs: positive("BENCH_SLOW_MS", 500),
     durationS: positive("BENCH_DURATION_S", 10),
     warmupS: positive("BENCH_WARMUP_S", 3, { allowZero: true }),
+    rounds: positive("BENCH_ROUNDS", 3),
     connections: positive("BENCH_CONNECTIONS", 50),
     overheadConnections: positive("BENCH_OVERHEAD_CONNECTIONS", 10),
     soakS: soakFromEnv > 0 ? soakFromEnv : flag(args, "soak") ? 60 : 0,

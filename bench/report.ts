@@ -3,7 +3,7 @@ import path from "node:path";
 import type { BenchConfig } from "./config";
 import type { LoadResult } from "./load";
 import type { ProfileSummary } from "./profile-summary";
-import { round } from "./stats";
+import { median, round } from "./stats";
 
 /** The results file (bench/results/*.json) and how it is printed. */
 
@@ -48,11 +48,12 @@ export interface BenchReport {
   wallS: number;
   machine: { cpus: number; cpuModel: string; node: string; platform: string; loadAvgStart: number[]; loadAvgEnd: number[] };
   /** The run's BenchConfig numbers, and whether the app was profiled (`--profile`). */
-  settings: Pick<BenchConfig, "latencyMs" | "slowLatencyMs" | "durationS" | "warmupS" | "connections" | "overheadConnections" | "soakS"> & {
+  settings: Pick<BenchConfig, "latencyMs" | "slowLatencyMs" | "durationS" | "warmupS" | "rounds" | "connections" | "overheadConnections" | "soakS"> & {
     cpuProfile: boolean;
   };
   runs: Run[];
-  ratios: { target: string; rps: number | null; p50: number | null; cpuPerRequest: number | null }[];
+  /** Medians over the rounds (`rps` per round in `rounds`, in the order they ran). */
+  ratios: { target: string; rps: number | null; p50: number | null; cpuPerRequest: number | null; rounds: number[] }[];
   checks: Check[];
   soak: SoakResult | null;
   profile: ProfileSummary | null;
@@ -64,15 +65,24 @@ export function findRun(runs: readonly Run[], scenario: string, server: string, 
 
 export function ratios(runs: readonly Run[]): BenchReport["ratios"] {
   return ["dashboard-document", "ads"].map((target) => {
-    const app = findRun(runs, "main", "app", target);
-    const baseline = findRun(runs, "main", "baseline", target);
+    // The main runs of a target come in rounds of one app and one baseline run (run.ts).
+    const main = (server: string) => runs.filter((run) => run.scenario === "main" && run.server === server && run.target === target);
+    const baseline = main("baseline");
+    const rounds = main("app")
+      .slice(0, baseline.length)
+      .map((app, i) => ({ app, baseline: baseline[i] as Run }));
+    const medianOf = (ratio: (pair: (typeof rounds)[number]) => number | null): number | null => {
+      const values = rounds.map(ratio).filter((value): value is number => value !== null && Number.isFinite(value));
+      return values.length === 0 ? null : round(median(values), 2);
+    };
     return {
       target,
-      rps: app && baseline && baseline.rps > 0 ? round(app.rps / baseline.rps, 2) : null,
+      rps: medianOf(({ app, baseline }) => (baseline.rps > 0 ? app.rps / baseline.rps : null)),
       // Latency ratio the other way round: >1 means the app is slower.
-      p50: app && baseline && baseline.latencyMs.p50 > 0 ? round(app.latencyMs.p50 / baseline.latencyMs.p50, 2) : null,
+      p50: medianOf(({ app, baseline }) => (baseline.latencyMs.p50 > 0 ? app.latencyMs.p50 / baseline.latencyMs.p50 : null)),
       // CPU per request the other way round too (baseline/app), so that like req/s, 1 is parity and less is worse.
-      cpuPerRequest: app?.cpu && baseline?.cpu && app.cpu.msPerRequest > 0 ? round(baseline.cpu.msPerRequest / app.cpu.msPerRequest, 2) : null,
+      cpuPerRequest: medianOf(({ app, baseline }) => (app.cpu && baseline.cpu && app.cpu.msPerRequest > 0 ? baseline.cpu.msPerRequest / app.cpu.msPerRequest : null)),
+      rounds: rounds.map(({ app, baseline }) => (baseline.rps > 0 ? round(app.rps / baseline.rps, 2) : 0)),
     };
   });
 }
@@ -86,11 +96,13 @@ export function checks(report: Pick<BenchReport, "runs" | "settings" | "soak">):
   const { runs, settings, soak } = report;
   const ratio = ratios(runs);
   const ratioCheck = (target: string, goal: number): Check => {
-    const value = ratio.find((entry) => entry.target === target)?.rps ?? null;
+    const entry = ratio.find((candidate) => candidate.target === target);
+    const value = entry?.rps ?? null;
+    const rounds = entry && entry.rounds.length > 1 ? ` (median of ${entry.rounds.map((r) => `${r}×`).join(", ")})` : "";
     return {
       id: `${target}-ratio`,
       goal: `${target} app/baseline req/s ≥ ${goal}`,
-      value: value === null ? "not measured" : `${value}×`,
+      value: value === null ? "not measured" : `${value}×${rounds}`,
       met: value === null ? null : value >= goal,
     };
   };
