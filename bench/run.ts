@@ -14,7 +14,7 @@ import { sampleRss } from "./rss";
 import { DEMO_LOGINS, signIn } from "./sign-in";
 import { PROFILE_DIR, RESULTS_DIR, ROOT, startStack, type Stack } from "./stack";
 import { median, round } from "./stats";
-import { apiTransactions, dashboardData, dashboardDocument, profileDocument, publicAds, signInPost } from "./targets";
+import { apiTransactions, dashboardData, dashboardDocument, profileDocument, publicAds, signInPage, signInPost } from "./targets";
 
 /**
  * `npm run bench`: the app against a hand-written baseline, both against the same
@@ -105,7 +105,7 @@ class Bench {
     if (this.config.warmupS === 0) return;
     const appCookies = await this.cookies("app");
     const baselineCookies = await this.cookies("baseline");
-    const app = [dashboardDocument(appCookies), dashboardData(appCookies), publicAds(), apiTransactions(appCookies), profileDocument(appCookies)];
+    const app = [dashboardDocument(appCookies), dashboardData(appCookies), publicAds(), apiTransactions(appCookies), profileDocument(appCookies), signInPage()];
     const baseline = [dashboardDocument(baselineCookies), publicAds()];
     const once = (target: Target, server: "app" | "baseline") =>
       measure(target, server, { ...this.settings(server), warmupS: 0, durationS: this.config.warmupS, pid: undefined });
@@ -207,6 +207,7 @@ async function measureAll(bench: Bench, config: BenchConfig): Promise<SoakResult
   if (bench.wants("dashboard-data", "main")) await bench.run("main", "app", dashboardData);
   if (bench.wants("api-transactions", "main")) await bench.run("main", "app", apiTransactions);
   if (bench.wants("sign-in", "main")) await bench.run("main", "app", () => signInPost(bench.base("app")));
+  if (bench.wants("sign-in-page", "main")) await bench.run("main", "app", signInPage);
 
   if (bench.wants("dashboard-document", "overhead")) {
     console.log(`\nbench: overhead, ${overheadConnections} connections`);

@@ -4,7 +4,7 @@ import { measure, type Target } from "./load";
 import { stopAll } from "./processes";
 import { DEMO_LOGINS, signIn } from "./sign-in";
 import { ROOT, startStack } from "./stack";
-import { apiTransactions, dashboardData, dashboardDocument, publicAds, signInPost } from "./targets";
+import { apiTransactions, dashboardData, dashboardDocument, publicAds, signInPage, signInPost } from "./targets";
 
 /**
  * `npm run bench:smoke`: does the benchmark still work? Every target for 2 s at 5
@@ -47,6 +47,7 @@ async function main(): Promise<boolean> {
       { server: "app", target: publicAds() },
       { server: "app", target: apiTransactions(cookies.app) },
       { server: "app", target: signInPost(stack.appBase) },
+      { server: "app", target: signInPage() },
       { server: "baseline", target: dashboardDocument(cookies.baseline) },
       { server: "baseline", target: publicAds() },
     ];

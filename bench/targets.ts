@@ -12,6 +12,7 @@ export type TargetId =
   | "ads"
   | "api-transactions"
   | "sign-in"
+  | "sign-in-page"
   | "profile-document";
 
 const signedIn = (cookies: readonly string[], extra: Record<string, string> = {}) =>
@@ -56,6 +57,15 @@ export function apiTransactions(cookies: readonly string[]): Target {
 
 export function profileDocument(cookies: readonly string[]): Target {
   return { id: "profile-document", label: "GET /profile (document)", method: "GET", path: "/profile", variants: signedIn(cookies), expectStatus: 200 };
+}
+
+/**
+ * The sign-in page, signed out: a document with no upstream call and a small form,
+ * so its cost is what Remix, React and the server cost for any page (the floor
+ * under every document; docs/performance.md, "Goals").
+ */
+export function signInPage(): Target {
+  return { id: "sign-in-page", label: "GET /login (document, signed out)", method: "GET", path: "/login", variants: [{ headers: { accept: "text/html" } }], expectStatus: 200 };
 }
 
 /** A real form post with the right password: only failures count towards the sign-in limits. */
