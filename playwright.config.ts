@@ -1,4 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
+import { SERVER_ARGS } from "./server/node-flags";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 // First stand-in port (auth; then users, payments, transactions, ads): see tests/e2e/support.ts.
@@ -49,7 +50,7 @@ export default defineConfig({
   // The production build, exactly as `npm start` serves it, with the embedded stand-ins.
   webServer: [
     {
-      command: "node --import tsx server/index.ts",
+      command: `node ${SERVER_ARGS.join(" ")}`,
       url: `http://localhost:${PORT}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,
@@ -70,7 +71,7 @@ export default defineConfig({
     },
     // The same server with Transactions failing (project "degraded"): same settings but ports and failure.
     {
-      command: "node --import tsx server/index.ts",
+      command: `node ${SERVER_ARGS.join(" ")}`,
       url: `http://localhost:${DEGRADED_PORT}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,

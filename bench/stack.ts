@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import path from "node:path";
 import type { PerService, ServiceName } from "../upstream";
 import { STANDIN_DEFAULTS } from "../upstream";
+import { SERVER_ARGS } from "../server/node-flags";
 import { spawnServer, stopAll, waitUntilHealthy, type ChildServer } from "./processes";
 import { startBenchStandins, type BenchStandins } from "./standins";
 
@@ -97,7 +98,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const baselineBase = `http://127.0.0.1:${options.ports.baseline}`;
     // The real server entry, as `npm run start:prod` runs it.
     const startApp = (nodeFlags: string[], logFile: string) =>
-      spawnServer("app", process.execPath, [...nodeFlags, "--import", "tsx", "server/index.ts"], { cwd: ROOT, env: appEnv, logFile });
+      spawnServer("app", process.execPath, [...nodeFlags, ...SERVER_ARGS], { cwd: ROOT, env: appEnv, logFile });
 
     let appLog = log("app");
     let app = startApp(profileFlags, appLog);

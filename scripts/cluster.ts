@@ -13,6 +13,7 @@ import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { SERVER_ARGS } from "../server/node-flags";
 import { serviceUrlSettings } from "../server/embedded";
 import { STANDIN_DEFAULTS, startStandins, type Standins } from "../upstream";
 
@@ -157,7 +158,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const sessionSecret = randomBytes(32).toString("hex");
     const instancePorts = Array.from({ length: instances }, (_, index) => appBasePort + index);
     for (const [index, port] of instancePorts.entries()) {
-      const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+      const child = spawn(process.execPath, [...SERVER_ARGS], {
         cwd: root,
         stdio: ["ignore", "ignore", "inherit"],
         env: {
