@@ -1,29 +1,16 @@
-import type { ChildProcess } from "node:child_process";
-import { freePort, start, waitForHealth } from "./test-server";
+import { serverForFile } from "./test-server";
 
 /** What every document carries for the browser, through the real server. */
-let base = "";
-let child: ChildProcess;
-
-beforeAll(async () => {
-  const port = await freePort();
-  ({ child } = start({ PORT: String(port), STANDIN_PORTS: "auto", NODE_ENV: "production" }));
-  base = `http://127.0.0.1:${port}`;
-  await waitForHealth(base, child);
-}, 30_000);
-
-afterAll(() => {
-  child.kill("SIGTERM");
-});
+const server = serverForFile();
 
 describe("the route manifest (docs/decisions/009)", () => {
   it("is imported from one cached file, not inlined into each document", async () => {
-    const html = await (await fetch(`${base}/login`)).text();
+    const html = await (await fetch(`${server.url()}/login`)).text();
     expect(html).not.toContain("window.__remixManifest =");
     const href = /import "(\/build\/manifest-[\w-]+\.js)"/.exec(html)?.[1];
     expect(href).toBeTruthy();
 
-    const manifest = await fetch(base + href);
+    const manifest = await fetch(server.url() + href);
     expect(manifest.status).toBe(200);
     expect(manifest.headers.get("cache-control")).toContain("immutable");
     const body = await manifest.text();

@@ -1,20 +1,7 @@
-import type { ChildProcess } from "node:child_process";
-import { freePort, start, waitForHealth } from "./test-server";
+import { freePort, serverForFile, start, waitForHealth } from "./test-server";
 
 /** The header matrix, through the real server: every class of response is covered. */
-let base = "";
-let child: ChildProcess;
-
-beforeAll(async () => {
-  const port = await freePort();
-  ({ child } = start({ PORT: String(port), STANDIN_PORTS: "auto", NODE_ENV: "production" }));
-  base = `http://127.0.0.1:${port}`;
-  await waitForHealth(base, child);
-}, 30_000);
-
-afterAll(() => {
-  child.kill("SIGTERM");
-});
+const server = serverForFile();
 
 const COMMON = {
   "x-content-type-options": "nosniff",
@@ -23,7 +10,7 @@ const COMMON = {
 };
 
 async function headersOf(path: string, init?: RequestInit) {
-  const response = await fetch(base + path, { redirect: "manual", ...init });
+  const response = await fetch(server.url() + path, { redirect: "manual", ...init });
   await response.arrayBuffer();
   return response;
 }
@@ -53,14 +40,14 @@ describe("security headers", () => {
   });
 
   it("puts this response's nonce on every script of a page, and nowhere else", async () => {
-    const response = await fetch(`${base}/login`);
+    const response = await fetch(`${server.url()}/login`);
     const html = await response.text();
     const nonce = /'nonce-([^']+)'/.exec(response.headers.get("content-security-policy") ?? "")?.[1];
     expect(nonce).toBeTruthy();
     const scripts = html.match(/<script\b[^>]*>/g) ?? [];
     expect(scripts.length).toBeGreaterThan(2);
     for (const script of scripts) expect(script).toContain(`nonce="${nonce}"`);
-    const again = await fetch(`${base}/login`);
+    const again = await fetch(`${server.url()}/login`);
     await again.text();
     expect(again.headers.get("content-security-policy")).not.toContain(nonce);
   });
@@ -86,7 +73,7 @@ describe("security headers", () => {
       expect(https.headers.get("strict-transport-security")).toContain("max-age=");
       const plain = await fetch(`http://127.0.0.1:${port}/`);
       expect(plain.headers.get("strict-transport-security")).toBeNull();
-      const untrusted = await fetch(`${base}/`, { headers: { "x-forwarded-proto": "https" } });
+      const untrusted = await fetch(`${server.url()}/`, { headers: { "x-forwarded-proto": "https" } });
       expect(untrusted.headers.get("strict-transport-security")).toBeNull();
     } finally {
       proxied.child.kill("SIGTERM");
@@ -108,7 +95,7 @@ describe("failure hygiene in production", () => {
     ["a bad ads query", "/api/ads?placement=../../etc", {}],
     ["an unknown ad", "/api/ads/../../x/click", {}],
   ] as [string, string, RequestInit][])("%s gets a clean answer: no stack, path or upstream address", async (_what, path, init) => {
-    const response = await fetch(base + path, { redirect: "manual", ...init });
+    const response = await fetch(server.url() + path, { redirect: "manual", ...init });
     const body = await response.text();
     expect(response.status).toBeLessThan(500);
     // Stack frames, file paths, upstream addresses or socket errors: nothing of the inside.

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import path from "node:path";
+import { SERVER_ARGS } from "./node-flags";
 
 /** Runs the real server entry (against the production build) for tests that need the whole stack. */
 const root = path.resolve(import.meta.dirname, "..");
@@ -17,7 +18,7 @@ export async function freePort(): Promise<number> {
 
 export function start(env: Record<string, string>): { child: ChildProcess; output: () => string } {
   let output = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+  const child = spawn(process.execPath, [...SERVER_ARGS], {
     cwd: root,
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -40,3 +41,22 @@ export async function waitForHealth(base: string, child: ChildProcess) {
   throw new Error("server did not become healthy");
 }
 
+
+/**
+ * The real server (embedded stand-ins, production mode) for a whole test file:
+ * started before its first test, stopped after its last. `url()` is its base URL.
+ */
+export function serverForFile(): { url: () => string } {
+  let base = "";
+  let child: ChildProcess | undefined;
+  beforeAll(async () => {
+    const port = await freePort();
+    ({ child } = start({ PORT: String(port), STANDIN_PORTS: "auto", NODE_ENV: "production" }));
+    base = `http://127.0.0.1:${port}`;
+    await waitForHealth(base, child);
+  }, 30_000);
+  afterAll(() => {
+    child?.kill("SIGTERM");
+  });
+  return { url: () => base };
+}
