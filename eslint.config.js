@@ -24,7 +24,7 @@ export default tseslint.config(
   },
   {
     // Node 20's V8 builds `{ ...a, k: v }` through a slow runtime path: ~2 µs against
-    // ~50 ns for `{ k: v, ...a }` (docs/performance.md, "Spread first"). Server code only.
+    // ~50 ns for `{ k: v, ...a }` (docs/performance.md, "Found and fixed in session 3"). Server code only.
     files: ["app/**/*.server.ts", "app/routes/**/*.ts", "app/routes/**/*.tsx", "app/entry.server.tsx", "server/**/*.ts", "services/**/*.ts", "upstream/**/*.ts"],
     ignores: ["**/*.test.ts", "**/*.test.tsx"],
     rules: {

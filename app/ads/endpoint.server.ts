@@ -76,7 +76,7 @@ export async function answerPublicAds(request: PublicAdsRequest): Promise<Public
   const { json, contentLength, etag } = bodies.get(query.placement, answer, request.publicOrigin);
   const cacheControl = answer.stale ? STALE_CACHE_CONTROL : CACHE_CONTROL;
   const notModified = matchesIfNoneMatch(request.headers.get("if-none-match"), etag);
-  // Each answer's headers in one literal, spread last (docs/performance.md: "spread first").
+  // Each answer's headers in one literal, spread last: on Node 20 a literal that starts with a spread is ~40x slower (docs/performance.md).
   const headers: Record<string, string> = notModified
     ? { "Cache-Control": cacheControl, ETag: etag, ...cors }
     : { "Cache-Control": cacheControl, ETag: etag, "Content-Type": JSON_TYPE, "Content-Length": contentLength, ...cors };
