@@ -1,4 +1,4 @@
-import { freePort, serverForFile, start, waitForHealth } from "./test-server";
+import { launchServer, serverForFile } from "./test-server";
 
 /** The header matrix, through the real server: every class of response is covered. */
 const server = serverForFile();
@@ -65,13 +65,11 @@ describe("security headers", () => {
   });
 
   it("adds HSTS only over HTTPS, as a trusted proxy reports it", async () => {
-    const port = await freePort();
-    const proxied = start({ PORT: String(port), STANDIN_PORTS: "auto", TRUST_PROXY: "1" });
+    const proxied = await launchServer({ TRUST_PROXY: "1" });
     try {
-      await waitForHealth(`http://127.0.0.1:${port}`, proxied.child);
-      const https = await fetch(`http://127.0.0.1:${port}/`, { headers: { "x-forwarded-proto": "https" } });
+      const https = await fetch(`${proxied.base}/`, { headers: { "x-forwarded-proto": "https" } });
       expect(https.headers.get("strict-transport-security")).toContain("max-age=");
-      const plain = await fetch(`http://127.0.0.1:${port}/`);
+      const plain = await fetch(`${proxied.base}/`);
       expect(plain.headers.get("strict-transport-security")).toBeNull();
       const untrusted = await fetch(`${server.url()}/`, { headers: { "x-forwarded-proto": "https" } });
       expect(untrusted.headers.get("strict-transport-security")).toBeNull();

@@ -1,7 +1,6 @@
-import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { request, type IncomingHttpHeaders } from "node:http";
-import { freePort, start, waitForHealth } from "./test-server";
+import { launchServer, type RunningServer } from "./test-server";
 
 /**
  * `GET|HEAD|OPTIONS /api/ads`, answered by the server entry's fast path before
@@ -23,32 +22,19 @@ const PARTNER_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'
 const CACHE_CONTROL = "public, max-age=30, stale-while-revalidate=30, stale-if-error=600";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-interface Running {
-  port: number;
-  child: ChildProcess;
-  output: () => string;
-}
-
-let direct: Running;
-let proxied: Running;
-
-async function launch(env: Record<string, string>): Promise<Running> {
-  const port = await freePort();
-  const { child, output } = start({ PORT: String(port), STANDIN_PORTS: "auto", NODE_ENV: "production", ...env });
-  await waitForHealth(`http://127.0.0.1:${port}`, child);
-  return { port, child, output };
-}
+let direct: RunningServer;
+let proxied: RunningServer;
 
 beforeAll(async () => {
   [direct, proxied] = await Promise.all([
-    launch({
+    launchServer({
       ADS_ALLOWED_ORIGINS: PARTNER,
       ADS_RATE_LIMIT_PER_MIN: String(DIRECT_LIMIT),
       LOG_LEVEL: "info",
       INSTANCE_NAME: "ads-test",
       METRICS_TOKEN,
     }),
-    launch({ ADS_ALLOWED_ORIGINS: PARTNER, ADS_RATE_LIMIT_PER_MIN: String(PROXIED_LIMIT), TRUST_PROXY: "1" }),
+    launchServer({ ADS_ALLOWED_ORIGINS: PARTNER, ADS_RATE_LIMIT_PER_MIN: String(PROXIED_LIMIT), TRUST_PROXY: "1" }),
   ]);
 }, 30_000);
 
@@ -66,7 +52,7 @@ interface Reply {
 }
 
 /** node:http rather than fetch: it sends any Host, and shows headers exactly as they came. */
-function call(server: Running, path: string, init: { method?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+function call(server: RunningServer, path: string, init: { method?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(
       { host: "127.0.0.1", port: server.port, path, method: init.method ?? "GET", headers: init.headers },
@@ -94,7 +80,7 @@ interface PublicAds {
 }
 
 const adsOf = (reply: Reply) => JSON.parse(reply.body) as PublicAds;
-const hostOf = (server: Running) => `127.0.0.1:${server.port}`;
+const hostOf = (server: RunningServer) => `127.0.0.1:${server.port}`;
 const sha256Etag = (body: string) => `"${createHash("sha256").update(body).digest("base64url").slice(0, 32)}"`;
 
 // Every proxied test speaks for clients of its own, so their rate-limit budgets never meet.
@@ -104,7 +90,7 @@ const newClient = () => {
   return `198.51.${100 + Math.floor(n / 250)}.${(n % 250) + 1}`;
 };
 
-function accessLines(server: Running): Record<string, unknown>[] {
+function accessLines(server: RunningServer): Record<string, unknown>[] {
   const lines: Record<string, unknown>[] = [];
   for (const line of server.output().split("\n")) {
     if (!line.startsWith("{")) continue;
@@ -117,7 +103,7 @@ function accessLines(server: Running): Record<string, unknown>[] {
   return lines.filter((line) => line.msg === "request");
 }
 
-async function accessLine(server: Running, requestId: string): Promise<Record<string, unknown> | undefined> {
+async function accessLine(server: RunningServer, requestId: string): Promise<Record<string, unknown> | undefined> {
   for (let attempt = 0; attempt < 40; attempt++) {
     const line = accessLines(server).find((each) => each.requestId === requestId);
     if (line) return line;

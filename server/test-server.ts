@@ -42,21 +42,39 @@ export async function waitForHealth(base: string, child: ChildProcess) {
 }
 
 
+export interface RunningServer {
+  port: number;
+  /** http://127.0.0.1:port */
+  base: string;
+  child: ChildProcess;
+  output: () => string;
+}
+
+/** The real server with the embedded stand-ins on a free port, once it answers /healthz. */
+export async function launchServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  const port = await freePort();
+  const { child, output } = start({ PORT: String(port), STANDIN_PORTS: "auto", ...env });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHealth(base, child);
+  } catch (error) {
+    child.kill("SIGTERM");
+    throw error;
+  }
+  return { port, base, child, output };
+}
+
 /**
- * The real server (embedded stand-ins, production mode) for a whole test file:
- * started before its first test, stopped after its last. `url()` is its base URL.
+ * The real server for a whole test file: started before its first test, stopped
+ * after its last. `url()` is its base URL.
  */
 export function serverForFile(): { url: () => string } {
-  let base = "";
-  let child: ChildProcess | undefined;
+  let running: RunningServer | undefined;
   beforeAll(async () => {
-    const port = await freePort();
-    ({ child } = start({ PORT: String(port), STANDIN_PORTS: "auto", NODE_ENV: "production" }));
-    base = `http://127.0.0.1:${port}`;
-    await waitForHealth(base, child);
+    running = await launchServer();
   }, 30_000);
   afterAll(() => {
-    child?.kill("SIGTERM");
+    running?.child.kill("SIGTERM");
   });
-  return { url: () => base };
+  return { url: () => running?.base ?? "" };
 }
