@@ -5,9 +5,10 @@ import { observeRequest } from "../app/observability/metrics.server";
 import { newRequestTrace, type RequestTrace } from "../app/observability/request-trace.server";
 
 /**
- * One structured line per request (`route` is the path as a template: see routeLabel), with the upstream calls it made, and the
- * request-duration metric, written when the response finishes. Node-level, so
- * the server entry's fast paths log exactly as Express routes do.
+ * One structured line per request, with the upstream calls it made, and the
+ * request-duration metric, written when the response finishes. `route` is the
+ * path as a template (routeLabel). Node-level, so the server entry's fast paths
+ * log exactly as Express routes do.
  */
 export function logRequest(req: IncomingMessage, res: ServerResponse, route: string, requestId: string): RequestTrace {
   const started = performance.now();

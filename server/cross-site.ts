@@ -10,13 +10,10 @@ export function refuseCrossSiteWrites(req: Request, res: Response, next: NextFun
     if (value !== undefined) headers.set(name, value);
   }
   if (!isCrossSiteWrite(req.method, headers, req.get("host"))) return next();
-  res.status(403);
   if (req.path.startsWith("/api/") || req.query._data !== undefined) {
-    res.type("application/problem+json").send(
-      JSON.stringify({ type: "about:blank", title: "Forbidden", status: 403, detail: "Cross-site requests are refused." }),
-    );
+    sendProblem(res, 403, "Forbidden", "Cross-site requests are refused.");
   } else {
-    res.type("text/plain").send("Cross-site requests are refused. Please use the form on our site.");
+    res.status(403).type("text/plain").send("Cross-site requests are refused. Please use the form on our site.");
   }
 }
 
@@ -27,10 +24,7 @@ export function refuseCrossSiteWrites(req: Request, res: Response, next: NextFun
 export function refuseOddHost(req: Request, res: Response, next: NextFunction) {
   const host = req.headers.host;
   if (host === undefined || isPlainHost(host)) return next();
-  res
-    .status(400)
-    .type("application/problem+json")
-    .send(JSON.stringify({ type: "about:blank", title: "Bad Request", status: 400, detail: "The Host header is not valid." }));
+  sendProblem(res, 400, "Bad Request", "The Host header is not valid.");
 }
 
 /**
@@ -40,8 +34,10 @@ export function refuseOddHost(req: Request, res: Response, next: NextFunction) {
 export function refusePathTricks(req: Request, res: Response, next: NextFunction) {
   const rawPath = req.originalUrl.split("?")[0] ?? "";
   if (!hasPathTricks(rawPath)) return next();
-  res
-    .status(400)
-    .type("application/problem+json")
-    .send(JSON.stringify({ type: "about:blank", title: "Bad Request", status: 400, detail: "The path is not valid." }));
+  sendProblem(res, 400, "Bad Request", "The path is not valid.");
+}
+
+/** RFC 9457 problem details, the same shape as the routes' `problem()` (app/api/problem.server.ts). */
+function sendProblem(res: Response, status: number, title: string, detail: string) {
+  res.status(status).type("application/problem+json").send(JSON.stringify({ type: "about:blank", title, status, detail }));
 }
