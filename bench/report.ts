@@ -67,22 +67,23 @@ export function ratios(runs: readonly Run[]): BenchReport["ratios"] {
   return ["dashboard-document", "ads"].map((target) => {
     // The main runs of a target come in rounds of one app and one baseline run (run.ts).
     const main = (server: string) => runs.filter((run) => run.scenario === "main" && run.server === server && run.target === target);
-    const baseline = main("baseline");
-    const rounds = main("app")
-      .slice(0, baseline.length)
-      .map((app, i) => ({ app, baseline: baseline[i] as Run }));
-    const medianOf = (ratio: (pair: (typeof rounds)[number]) => number | null): number | null => {
-      const values = rounds.map(ratio).filter((value): value is number => value !== null && Number.isFinite(value));
-      return values.length === 0 ? null : round(median(values), 2);
-    };
+    const baselines = main("baseline");
+    const rounds = main("app").flatMap((app, i) => {
+      const baseline = baselines[i];
+      return baseline ? [{ app, baseline }] : [];
+    });
+    const perRound = (ratio: (pair: (typeof rounds)[number]) => number | null): number[] =>
+      rounds.map(ratio).filter((value): value is number => value !== null && Number.isFinite(value));
+    const medianOf = (values: number[]) => (values.length === 0 ? null : round(median(values), 2));
+    const rps = perRound(({ app, baseline }) => (baseline.rps > 0 ? app.rps / baseline.rps : null));
     return {
       target,
-      rps: medianOf(({ app, baseline }) => (baseline.rps > 0 ? app.rps / baseline.rps : null)),
+      rps: medianOf(rps),
       // Latency ratio the other way round: >1 means the app is slower.
-      p50: medianOf(({ app, baseline }) => (baseline.latencyMs.p50 > 0 ? app.latencyMs.p50 / baseline.latencyMs.p50 : null)),
+      p50: medianOf(perRound(({ app, baseline }) => (baseline.latencyMs.p50 > 0 ? app.latencyMs.p50 / baseline.latencyMs.p50 : null))),
       // CPU per request the other way round too (baseline/app), so that like req/s, 1 is parity and less is worse.
-      cpuPerRequest: medianOf(({ app, baseline }) => (app.cpu && baseline.cpu && app.cpu.msPerRequest > 0 ? baseline.cpu.msPerRequest / app.cpu.msPerRequest : null)),
-      rounds: rounds.map(({ app, baseline }) => (baseline.rps > 0 ? round(app.rps / baseline.rps, 2) : 0)),
+      cpuPerRequest: medianOf(perRound(({ app, baseline }) => (app.cpu && baseline.cpu && app.cpu.msPerRequest > 0 ? baseline.cpu.msPerRequest / app.cpu.msPerRequest : null))),
+      rounds: rps.map((value) => round(value, 2)),
     };
   });
 }
