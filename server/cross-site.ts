@@ -1,6 +1,7 @@
+import { STATUS_CODES } from "node:http";
 import type { NextFunction, Request, Response } from "express";
 import { isPlainHost } from "../app/security/host.server";
-import { hasPathTricks } from "../app/security/paths.server";
+import { hasPathTricks, isUndecodable } from "../app/security/paths.server";
 import { isCrossSiteWrite } from "../app/security/same-origin.server";
 
 export function refuseCrossSiteWrites(req: Request, res: Response, next: NextFunction) {
@@ -10,11 +11,7 @@ export function refuseCrossSiteWrites(req: Request, res: Response, next: NextFun
     if (value !== undefined) headers.set(name, value);
   }
   if (!isCrossSiteWrite(req.method, headers, req.get("host"))) return next();
-  if (req.path.startsWith("/api/") || req.query._data !== undefined) {
-    sendProblem(res, 403, "Forbidden", "Cross-site requests are refused.");
-  } else {
-    res.status(403).type("text/plain").send("Cross-site requests are refused. Please use the form on our site.");
-  }
+  refuse(req, res, 403, "Cross-site requests are refused.", "Cross-site requests are refused. Please use the form on our site.");
 }
 
 /**
@@ -28,16 +25,60 @@ export function refuseOddHost(req: Request, res: Response, next: NextFunction) {
 }
 
 /**
- * Refuses raw paths with encoded dots or slashes before Express or Remix resolve
- * them (`/api/%2e%2e/x` would otherwise quietly become `/x`).
+ * Refuses, before Express or Remix resolve or decode it, a request target that is
+ * not a plain path: encoded dots or slashes (`/api/%2e%2e/x` would otherwise
+ * quietly become `/x`), a percent-encoding that does not decode (Express's own
+ * decoding would throw a 500), or no leading slash (`*`, `http://…`).
  */
 export function refusePathTricks(req: Request, res: Response, next: NextFunction) {
   const rawPath = req.originalUrl.split("?")[0] ?? "";
-  if (!hasPathTricks(rawPath)) return next();
-  sendProblem(res, 400, "Bad Request", "The path is not valid.");
+  if (rawPath.startsWith("/") && !hasPathTricks(rawPath) && !isUndecodable(rawPath)) return next();
+  refuse(req, res, 400, "The path is not valid.", "That address is not valid. Please check the link, or start again from the home page.");
+}
+
+/** Methods a Fetch Request cannot carry: Remix could not even be asked about them. */
+const UNCARRIABLE_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
+
+/**
+ * Refuses, with 405 and `Allow`, the methods a Fetch Request cannot carry, which
+ * Remix would otherwise fail on with a 500. Other methods no route serves get
+ * Remix's own 405 (or the ads route's).
+ */
+export function refuseUncarriableMethods(req: Request, res: Response, next: NextFunction) {
+  if (!UNCARRIABLE_METHODS.has(req.method)) return next();
+  // OPTIONS only on the ads routes (their CORS preflight).
+  const allow = req.path.toLowerCase().startsWith("/api/ads") ? "GET, HEAD, OPTIONS" : "GET, HEAD, POST";
+  res.set("Allow", allow);
+  refuse(req, res, 405, `${req.method} is not allowed here. Use ${allow}.`, "That kind of request is not supported here.");
+}
+
+/**
+ * The last resort's first question: is the error the client's? Express and its
+ * helpers mark those with a 4xx `status` (a bad encoding, a body they refused).
+ * Then the client gets that 4xx, and our error log stays ours (issue 14).
+ */
+export function clientErrorStatus(error: unknown): number | undefined {
+  const status = typeof error === "object" && error !== null && "status" in error ? error.status : undefined;
+  return typeof status === "number" && status >= 400 && status < 500 ? status : undefined;
+}
+
+export function refuseClientError(req: Request, res: Response, status: number) {
+  refuse(req, res, status, "The request could not be understood.", "We could not understand that request. Please start again from the home page.");
+}
+
+/**
+ * One refusal, in the form its asker reads: problem details for the API and
+ * Remix data requests, a short sentence for a person's browser.
+ */
+function refuse(req: Request, res: Response, status: number, detail: string, sentence: string) {
+  if (req.path.startsWith("/api/") || req.query._data !== undefined) {
+    sendProblem(res, status, STATUS_CODES[status] ?? "Error", detail);
+  } else {
+    res.status(status).set("Cache-Control", "no-store").type("text/plain").send(sentence + "\n");
+  }
 }
 
 /** RFC 9457 problem details, the same shape as the routes' `problem()` (app/api/problem.server.ts). */
 function sendProblem(res: Response, status: number, title: string, detail: string) {
-  res.status(status).type("application/problem+json").send(JSON.stringify({ type: "about:blank", title, status, detail }));
+  res.status(status).set("Cache-Control", "no-store").type("application/problem+json").send(JSON.stringify({ type: "about:blank", title, status, detail }));
 }

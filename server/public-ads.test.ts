@@ -423,9 +423,9 @@ describe("what the fast path leaves to Express and Remix", () => {
     expectPartnerSecurityHeaders(reply, "cross-site POST");
   });
 
-  it("does not take /api/adsx: that is the API allowlist's 404, not ads", async () => {
+  it("does not take /api/adsx: that is the API allowlist's (401 without a session), not ads", async () => {
     const reply = await call(direct, "/api/adsx?placement=sidebar");
-    expect(reply.status).toBe(404);
+    expect(reply.status).toBe(401);
     expect(reply.body).not.toContain('"ads"');
     expect(reply.headers["cross-origin-resource-policy"]).toBe("same-origin");
   });
