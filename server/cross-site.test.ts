@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import express from "express";
-import { refuseCrossSiteWrites, refusePathTricks, refuseUncarriableMethods } from "./cross-site";
+import { answerErrors, refuseCrossSiteWrites, refusePathTricks, refuseUncarriableMethods } from "./cross-site";
 
 async function serve() {
   const app = express();
@@ -125,6 +125,46 @@ describe("refusePathTricks", () => {
     const { base, close } = await serve();
     try {
       expect((await fetch(`${base}/transactions?cursor=a%2Fb`)).status).toBe(200);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("answerErrors", () => {
+  async function serveErrors() {
+    const app = express();
+    // No path guard in front: Express's own parameter decoding throws its 400.
+    app.get("/p/:id", (_req, res) => void res.send("ok"));
+    app.get("/boom", () => {
+      throw new Error("ours");
+    });
+    app.use(answerErrors);
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    const { port } = server.address() as AddressInfo;
+    return { base: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+  }
+
+  it("answers a client's mistake that Express threw with its 4xx, not a 500", async () => {
+    const { base, close } = await serveErrors();
+    try {
+      const page = await rawStatus(base, "GET", "/p/%E0%A4%A");
+      expect(page.status).toBe(400);
+      expect(page.body).toContain("We could not understand that request");
+      expect((await rawStatus(base, "GET", "/p/%E0%A4%A?_data=routes%2Fp")).type).toContain("application/problem+json");
+    } finally {
+      await close();
+    }
+  });
+
+  it("answers our own errors with 500 and no stack", async () => {
+    const { base, close } = await serveErrors();
+    try {
+      const answer = await rawStatus(base, "GET", "/boom");
+      expect(answer.status).toBe(500);
+      expect(answer.body).not.toContain("ours");
+      expect(answer.body).not.toMatch(/\bat /);
     } finally {
       await close();
     }

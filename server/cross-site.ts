@@ -1,5 +1,6 @@
 import { STATUS_CODES } from "node:http";
 import type { NextFunction, Request, Response } from "express";
+import { logger } from "../app/logger.server";
 import { isPlainHost } from "../app/security/host.server";
 import { hasPathTricks, isUndecodable } from "../app/security/paths.server";
 import { isCrossSiteWrite } from "../app/security/same-origin.server";
@@ -53,17 +54,21 @@ export function refuseUncarriableMethods(req: Request, res: Response, next: Next
 }
 
 /**
- * The last resort's first question: is the error the client's? Express and its
- * helpers mark those with a 4xx `status` (a bad encoding, a body they refused).
- * Then the client gets that 4xx, and our error log stays ours (issue 14).
+ * The last resort, after every route: a client's mistake that Express or a helper
+ * threw (marked with a 4xx `status`: a bad encoding, a body it refused) is
+ * answered with that 4xx and logged as info: our error log stays ours, and nobody
+ * can flood it (issue 14). Anything else is ours: logged once with the request
+ * id, answered 500 without a stack.
  */
-export function clientErrorStatus(error: unknown): number | undefined {
+export function answerErrors(error: unknown, req: Request, res: Response, next: NextFunction) {
   const status = typeof error === "object" && error !== null && "status" in error ? error.status : undefined;
-  return typeof status === "number" && status >= 400 && status < 500 ? status : undefined;
-}
-
-export function refuseClientError(req: Request, res: Response, status: number) {
-  refuse(req, res, status, "The request could not be understood.", "We could not understand that request. Please start again from the home page.");
+  if (typeof status === "number" && status >= 400 && status < 500 && !res.headersSent) {
+    logger.info({ requestId: res.locals.requestId, status, err: String(error) }, "client error");
+    return refuse(req, res, status, "The request could not be understood.", "We could not understand that request. Please start again from the home page.");
+  }
+  logger.error({ requestId: res.locals.requestId, err: error }, "unhandled server error");
+  if (res.headersSent) return next(error);
+  res.status(500).type("text/plain").send("Something went wrong on our side. Please try again in a moment.\n");
 }
 
 /**

@@ -16,14 +16,7 @@ import { markDraining } from "../app/readiness.server";
 import { closeUpstreamPools } from "../services/index.server";
 import { DEMO_CUSTOMERS } from "../upstream";
 import { accessLog } from "./access-log";
-import {
-  clientErrorStatus,
-  refuseClientError,
-  refuseCrossSiteWrites,
-  refuseOddHost,
-  refusePathTricks,
-  refuseUncarriableMethods,
-} from "./cross-site";
+import { answerErrors, refuseCrossSiteWrites, refuseOddHost, refusePathTricks, refuseUncarriableMethods } from "./cross-site";
 import { startEmbeddedStandinsIfUnconfigured } from "./embedded";
 import { publicAdsFastPath } from "./public-ads";
 import { remixHandler } from "./remix-handler";
@@ -84,17 +77,7 @@ app.use(refuseCrossSiteWrites);
 
 app.all("*", remixHandler({ build: () => build, mode: isDev ? "development" : env.NODE_ENV, getLoadContext: requestContext }));
 
-// The last resort: logged once with the request id, answered without a stack.
-app.use((error: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {
-  const clientError = clientErrorStatus(error);
-  if (clientError !== undefined && !res.headersSent) {
-    logger.info({ requestId: res.locals.requestId, status: clientError, err: String(error) }, "client error");
-    return refuseClientError(req, res, clientError);
-  }
-  logger.error({ requestId: res.locals.requestId, err: error }, "unhandled server error");
-  if (res.headersSent) return next(error);
-  res.status(500).type("text/plain").send("Something went wrong on our side. Please try again in a moment.\n");
-});
+app.use(answerErrors);
 
 const adsFastPath = publicAdsFastPath({ answer: () => serverEntry(build).answerPublicAds, trustedHops: env.TRUST_PROXY });
 const server = createServer((req, res) => {
