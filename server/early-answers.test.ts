@@ -11,7 +11,7 @@ let server: RunningServer;
 
 beforeAll(async () => {
   server = await launchServer({ ADS_RATE_LIMIT_PER_MIN: "1" });
-}, 30_000);
+}, 90_000);
 
 afterAll(() => {
   server?.child.kill("SIGTERM");

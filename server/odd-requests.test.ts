@@ -11,7 +11,7 @@ let server: RunningServer;
 
 beforeAll(async () => {
   server = await launchServer({ LOG_LEVEL: "info" });
-}, 30_000);
+}, 90_000);
 
 afterAll(() => {
   server?.child.kill("SIGTERM");

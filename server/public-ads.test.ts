@@ -36,7 +36,7 @@ beforeAll(async () => {
     }),
     launchServer({ ADS_ALLOWED_ORIGINS: PARTNER, ADS_RATE_LIMIT_PER_MIN: String(PROXIED_LIMIT), TRUST_PROXY: "1" }),
   ]);
-}, 30_000);
+}, 90_000);
 
 afterAll(() => {
   direct?.child.kill("SIGTERM");

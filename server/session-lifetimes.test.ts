@@ -21,7 +21,7 @@ beforeAll(async () => {
     launchServer(TIMEOUTS),
     launchServer({ ...TIMEOUTS, SESSION_STORE: "redis", REDIS_URL: redis.url }),
   ]);
-}, 60_000);
+}, 90_000);
 
 afterAll(async () => {
   servers.cookie?.child.kill("SIGTERM");
