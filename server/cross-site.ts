@@ -10,11 +10,16 @@ export function refuseCrossSiteWrites(req: Request, res: Response, next: NextFun
     if (value !== undefined) headers.set(name, value);
   }
   if (!isCrossSiteWrite(req.method, headers, req.get("host"))) return next();
-  if (req.path.startsWith("/api/") || req.query._data !== undefined) {
+  if (req.path.startsWith("/api/") || isDataRequest(req)) {
     sendProblem(res, 403, "Forbidden", "Cross-site requests are refused.");
   } else {
     res.status(403).type("text/plain").send("Cross-site requests are refused. Please use the form on our site.");
   }
+}
+
+/** A request of Remix's client (single fetch's `.data` URLs; `?_data` from a bundle before it): it reads problem+json, not a page. */
+function isDataRequest(req: Request): boolean {
+  return req.path.endsWith(".data") || req.query._data !== undefined;
 }
 
 /**
