@@ -9,7 +9,7 @@ import { getServices } from "../services.server";
 import { loginPath } from "../redirect.server";
 import { deviceLabel } from "./device.server";
 import { getSessionRuntime } from "./runtime.server";
-import { SessionStoreUnavailable } from "../shared-state/redis-sessions.server";
+import { SessionEndedElsewhere, SessionStoreUnavailable } from "../shared-state/redis-sessions.server";
 import type { CustomerSession, ProfileHints } from "./store.server";
 
 /** Refresh an access token this close to its expiry rather than let a call fail. */
@@ -63,6 +63,11 @@ export class RequestSession {
     try {
       session = await runtime.store.read(this.request, this.secure);
     } catch (error) {
+      if (error instanceof SessionEndedElsewhere) {
+        this.change = "destroy";
+        this.endedBecause = "ended";
+        return null;
+      }
       if (!(error instanceof SessionStoreUnavailable)) throw error;
       // Fail closed, but honestly: not "signed out", just not reachable right now.
       logger.error({ requestId: this.context.requestId, err: error.message }, "session store unavailable");

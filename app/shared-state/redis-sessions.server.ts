@@ -5,6 +5,12 @@ import { parseSession, sessionCookies, type CustomerSession, type SessionStore }
 
 export class SessionStoreUnavailable extends Error {}
 
+/** The session was ended from elsewhere (another device, or Auth): its data is gone, only this mark is left. */
+export class SessionEndedElsewhere extends Error {}
+
+/** What an ended session's key holds instead of the session, for the idle timeout: the browser is told why. */
+const ENDED = "ended";
+
 /**
  * Server-side sessions (SESSION_STORE=redis): the cookie holds only a signed,
  * opaque id; the session lives in Redis, sealed, expiring with its idle timeout
@@ -27,6 +33,7 @@ export function createRedisSessionStore(
     } catch (cause) {
       throw new SessionStoreUnavailable("session store unavailable", { cause });
     }
+    if (sealed === ENDED) throw new SessionEndedElsewhere("session ended elsewhere");
     const json = sealed ? options.sealer.open(sealed) : undefined;
     return json ? parseSession(json) : null;
   }
@@ -57,7 +64,13 @@ export function createRedisSessionStore(
     },
 
     async remove(sessionIds) {
-      if (sessionIds.length > 0) await redis.del(...sessionIds.map(key));
+      if (sessionIds.length === 0) return;
+      // Only sessions that still exist (XX): the data is replaced by the mark.
+      const write = redis.multi();
+      for (const sessionId of sessionIds) write.set(key(sessionId), ENDED, "PX", options.idleTimeoutMs, "XX");
+      const results = await write.exec();
+      const failed = results?.find(([error]) => error);
+      if (!results || failed) throw new SessionStoreUnavailable("sessions not removed", { cause: failed?.[0] });
     },
   };
 }
