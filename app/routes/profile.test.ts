@@ -72,6 +72,9 @@ describe("GET /profile", () => {
     const other = await signInAs("ada");
     await call(logout, buildRequest("/logout", { method: "POST", cookie: other }));
     expect(await signInsOf(mine)).toHaveLength(1);
+    // Signing in again in the same browser replaces its sign-in, it does not add one.
+    const again = await call(login, buildRequest("/login", { form: { email: DEMO.ada.email, password: DEMO.ada.password }, cookie: mine }));
+    expect(await signInsOf(cookieFrom(again))).toHaveLength(1);
   });
 
   it("degrades the profile with a message when Users fails, keeping the list", async () => {

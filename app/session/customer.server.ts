@@ -141,15 +141,16 @@ export class RequestSession {
   async end(): Promise<CustomerSession | null> {
     const session = await this.get();
     if (session) await this.revoke(session);
-    if (session?.userId) await this.indexed(getSessionRuntime().signIns.remove(session.userId, [session.id]));
     this.ending = session ?? undefined;
     this.current = null;
     this.change = "destroy";
     return session;
   }
 
+  /** Ends a session here: refused from now on, and off the customer's list of sign-ins. */
   private async revoke(session: CustomerSession) {
     const runtime = getSessionRuntime();
+    if (session.userId) await this.indexed(runtime.signIns.remove(session.userId, [session.id]));
     try {
       await runtime.revocations.revoke(session.id, session.createdAt + runtime.absoluteTimeoutMs);
     } catch (error) {
