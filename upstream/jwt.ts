@@ -40,7 +40,7 @@ export interface TokenKeys {
   verify(token: string, nowMs: number): Promise<AccessTokenClaims | undefined>;
   /**
    * A back-channel logout token: exactly these claims, signed with the same key
-   * (ES256, the JWKS `kid`, `typ: logout+jwt`); `header` entries override those.
+   * (ES256, the JWKS `kid`, `typ: logout+jwt`); `header` entries override those (null: left out).
    */
   signLogoutToken(claims: Record<string, unknown>, header?: Record<string, unknown>): Promise<string>;
 }
@@ -67,8 +67,12 @@ export async function createTokenKeys(): Promise<TokenKeys> {
   return {
     jwks,
     sign: (claims, nowMs, ttlS) => signToken(privateKey, kid, claims, nowMs, ttlS),
-    signLogoutToken: (claims, header = {}) =>
-      new SignJWT(claims).setProtectedHeader(Object.assign({ alg: ALGORITHM, kid, typ: LOGOUT_TOKEN_TYPE }, header, { alg: ALGORITHM })).sign(privateKey),
+    signLogoutToken(claims, header = {}) {
+      // A header entry given as null is left out (a test's "no typ", "no kid"); alg is always the key's.
+      const fields: Record<string, unknown> = Object.assign({ alg: ALGORITHM, kid, typ: LOGOUT_TOKEN_TYPE }, header, { alg: ALGORITHM });
+      for (const [name, value] of Object.entries(fields)) if (value === null) delete fields[name];
+      return new SignJWT(claims).setProtectedHeader(Object.assign(fields, { alg: ALGORITHM })).sign(privateKey);
+    },
     async verify(token, nowMs) {
       const nowS = Math.floor(nowMs / 1000);
       const cached = verified.get(token);
