@@ -51,6 +51,8 @@ const envSchema = z.object({
   AUTH_CLIENT_ID: z.string().min(1, "is required"),
   AUTH_CLIENT_SECRET: z.string().min(1, "is required"),
   ADS_API_KEY: z.string().min(1, "is required"),
+  /** Auth's issuer (`iss` of its logout tokens); the default is the stand-in's. */
+  AUTH_ISSUER: z.string().min(1).default("urn:standin:auth"),
 
   ADS_ALLOWED_ORIGINS: z
     .string()
@@ -70,6 +72,7 @@ const envSchema = z.object({
   LOGIN_RATE_LIMIT_PER_EMAIL: count(10),
   LOGIN_RATE_LIMIT_PER_IP: count(100),
   LOGIN_RATE_LIMIT_WINDOW_S: seconds(900),
+  BACKCHANNEL_RATE_LIMIT_PER_MIN: count(300),
 
   UPSTREAM_CONNECT_TIMEOUT_MS: count(1000),
   UPSTREAM_TIMEOUT_MS: count(5000),

@@ -28,7 +28,7 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined,
 }
 
 /** `/login?redirectTo=<path>`, plus why the customer is asked to sign in again. */
-export function loginPath(redirectTo: string, reason?: "expired"): string {
+export function loginPath(redirectTo: string, reason?: "expired" | "ended"): string {
   const search = new URLSearchParams();
   if (redirectTo && redirectTo !== "/") search.set("redirectTo", redirectTo);
   if (reason) search.set("reason", reason);

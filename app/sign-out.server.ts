@@ -1,8 +1,9 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import { logger } from "./logger.server";
 import { getServices } from "./services.server";
-import { requestSession } from "./session/customer.server";
+import { requestSession, requireCustomer } from "./session/customer.server";
 import { getSessionRuntime } from "./session/runtime.server";
+import type { SignInRecord } from "./session/sign-ins.server";
 
 /** How long sign-out waits for Auth to revoke before it signs out anyway. */
 const REVOKE_WAIT_MS = 2_000;
@@ -27,30 +28,27 @@ async function revokeUpstream(refreshToken: string, context: AppLoadContext) {
   }
 }
 
-/** Whether this deployment can end all of a customer's sessions (server-side sessions only). */
-export function canSignOutEverywhere(): boolean {
-  return getSessionRuntime().store.endAll !== undefined;
-}
-
 /**
- * Ends every session of the signed-in customer, in every browser: each one is
- * deleted and revoked, and each refresh token is revoked at Auth (in parallel,
- * bounded). Then this browser is signed out as usual.
+ * Ends some of the customer's other sign-ins, from this one: each is refused on
+ * every instance from now on (its session id revoked), deleted when sessions are
+ * server-side, dropped from the list, and its login ended at Auth by revoking its
+ * refresh token (in parallel, each bounded). A revocation that cannot be written
+ * throws: the caller says so rather than pretend.
  */
-export async function signOutEverywhere(request: Request, context: AppLoadContext): Promise<Response> {
-  const current = await requestSession(request, context).get();
+export async function endOtherSignIns(
+  request: Request,
+  context: AppLoadContext,
+  which: (record: SignInRecord) => boolean,
+): Promise<number> {
+  const current = await (await requireCustomer(request, context)).get();
+  if (!current?.userId) return 0;
   const runtime = getSessionRuntime();
-  if (current?.userId && runtime.store.endAll) {
-    const others = await runtime.store.endAll(current.userId);
-    await Promise.all(
-      others.map(async (other) => {
-        await runtime.revocations
-          .revoke(other.id, other.createdAt + runtime.absoluteTimeoutMs)
-          .catch((error: unknown) => logger.error({ requestId: context.requestId, err: String(error) }, "could not record a revocation"));
-        if (other.id !== current.id) await revokeUpstream(other.tokens.refreshToken, context);
-      }),
-    );
-    logger.info({ requestId: context.requestId, sessions: others.length }, "signed out everywhere");
-  }
-  return signOut(request, context);
+  const others = (await runtime.signIns.list(current.userId)).filter((record) => record.sessionId !== current.id && which(record));
+  await Promise.all(others.map((other) => runtime.revocations.revoke(other.sessionId, other.createdAt + runtime.absoluteTimeoutMs)));
+  const ids = others.map((other) => other.sessionId);
+  await runtime.store.remove?.(ids);
+  await runtime.signIns.remove(current.userId, ids);
+  await Promise.all(others.map((other) => revokeUpstream(other.refreshToken, context)));
+  logger.info({ requestId: context.requestId, sessions: others.length }, "other sign-ins ended");
+  return others.length;
 }

@@ -5,7 +5,15 @@ import { isPlainHost } from "../app/security/host.server";
 import { hasPathTricks, isUndecodable } from "../app/security/paths.server";
 import { isCrossSiteWrite } from "../app/security/same-origin.server";
 
+/**
+ * Server-to-server endpoints (Auth's back-channel logout): they read no cookie, so
+ * a cross-site form could do nothing there that any server cannot; an Origin rule
+ * would only risk refusing Auth.
+ */
+const NOT_FOR_BROWSERS = new Set(["/auth/backchannel-logout"]);
+
 export function refuseCrossSiteWrites(req: Request, res: Response, next: NextFunction) {
+  if (NOT_FOR_BROWSERS.has(req.path)) return next();
   const headers = new Headers();
   for (const name of ["origin", "sec-fetch-site"]) {
     const value = req.get(name);

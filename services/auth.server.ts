@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { TokenSet } from "../types/domain";
+import { bearer } from "./bearer.server";
 import type { CallContext, ServiceHttp } from "./http.server";
 
 // OAuth2 token endpoint: snake_case, expires_in in seconds.
@@ -18,6 +19,14 @@ const passwordlessTokenSchema = z.object({
 });
 
 const anyBody = z.unknown();
+
+// RFC 7517: the public keys that verify Auth's tokens. Key fields beyond the set's
+// shape are jose's to check when it imports a key.
+const jwksSchema = z.object({
+  keys: z.array(z.looseObject({ kty: z.string(), kid: z.string().optional(), alg: z.string().optional(), use: z.string().optional() })),
+});
+
+export type AuthJwks = z.infer<typeof jwksSchema>;
 
 export interface AuthClientOptions {
   clientId: string;
@@ -72,6 +81,28 @@ export function createAuthClient(http: ServiceHttp, options: AuthClientOptions) 
         schema: anyBody,
         context,
         timeoutMs: context?.timeoutMs,
+      });
+    },
+
+    /** Auth's published signing keys (`/.well-known/jwks.json`). */
+    async jwks(context?: CallContext): Promise<AuthJwks> {
+      const { data } = await http.request({ method: "GET", path: "/.well-known/jwks.json", schema: jwksSchema, context });
+      return data;
+    },
+
+    /**
+     * Changes the customer's password (204): Auth then ends every other login of the
+     * customer and announces each by back-channel logout. A wrong current password
+     * is `UpstreamError` "rejected" with code "invalid_password"; a short new one, "weak_password".
+     */
+    async changePassword(accessToken: string, currentPassword: string, newPassword: string, context?: CallContext): Promise<void> {
+      await http.request({
+        method: "POST",
+        path: "/v1/password",
+        headers: bearer(accessToken),
+        body: { currentPassword, newPassword },
+        schema: anyBody,
+        context,
       });
     },
 

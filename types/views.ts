@@ -60,6 +60,20 @@ export interface ProfileView {
   memberSinceText: string;
 }
 
+/** One of the customer's active sign-ins ("Where you're signed in"). */
+export interface SignInView {
+  /** An opaque handle for the "Sign out" form (not the session id). */
+  id: string;
+  /** "Chrome on Linux". */
+  device: string;
+  signedInAt: string;
+  signedInText: string;
+  lastActiveAt: string;
+  lastActiveText: string;
+  /** The browser looking at the list. */
+  current: boolean;
+}
+
 export interface PaymentFormView {
   /** Minted per rendered form: the payment's Idempotency-Key. */
   idempotencyKey: string;

@@ -1,6 +1,7 @@
 import { randomInt } from "node:crypto";
 import type { RequestHandler } from "msw";
 import { z } from "zod";
+import { authSessionRoutes } from "./auth-sessions";
 import { refreshGrant, revokeToken, startGrant } from "./grants";
 import { healthRoute, json, readJson, safeEqual } from "./responses";
 import { normalizeEmail, type StandinState } from "./state";
@@ -186,6 +187,9 @@ export function authRoutes(state: StandinState): Route[] {
       if (!email) return json(400, { message: "email is required" });
       return json(200, { codes: [...(state.outbox.get(normalizeEmail(email)) ?? [])] });
     }),
+
+    // Logins that end from Auth's side, and the back-channel logout that announces it.
+    ...authSessionRoutes(state),
   ];
 }
 

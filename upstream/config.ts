@@ -78,6 +78,7 @@ export function standinOptionsFromEnv(
     accessTokenTtlS: parseAccessTokenTtl(env.AUTH_ACCESS_TOKEN_TTL_S),
     latencyMs: parseLatency(env.STANDIN_LATENCY_MS),
     failureRate: parseFailureRate(env.STANDIN_FAILURE_RATE),
+    ...(env.AUTH_BACKCHANNEL_LOGOUT_URL ? { backchannelLogoutUrl: env.AUTH_BACKCHANNEL_LOGOUT_URL } : {}),
   };
 }
 

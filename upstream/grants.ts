@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type { Customer, StandinState } from "./state";
+import type { Customer, Grant, StandinState } from "./state";
 
 /**
  * The login lifecycle shared by password and passwordless sign-in: a grant per
@@ -87,6 +87,14 @@ export async function revokeToken(state: StandinState, token: string): Promise<v
  * undefined, which the caller answers with 401 {"error":"invalid_token"}.
  */
 export async function authenticate(state: StandinState, request: Request): Promise<Customer | undefined> {
+  return (await authenticateLogin(state, request))?.customer;
+}
+
+/** `authenticate`, also giving the login (grant) the token belongs to. */
+export async function authenticateLogin(
+  state: StandinState,
+  request: Request,
+): Promise<{ customer: Customer; grant: Grant } | undefined> {
   const header = request.headers.get("authorization");
   if (!header) return undefined;
   const match = /^Bearer +([A-Za-z0-9\-_.~+/]+=*) *$/i.exec(header);
@@ -96,5 +104,6 @@ export async function authenticate(state: StandinState, request: Request): Promi
   if (!claims || state.revokedAccessTokens.has(claims.jti)) return undefined;
   const grant = state.grants.get(claims.sid);
   if (!grant || grant.revoked || grant.userId !== claims.sub) return undefined;
-  return state.customers.get(claims.sub);
+  const customer = state.customers.get(claims.sub);
+  return customer ? { customer, grant } : undefined;
 }

@@ -38,7 +38,17 @@ export interface TokenKeys {
   sign(claims: Pick<AccessTokenClaims, "sub" | "sid" | "jti">, nowMs: number, ttlS: number): Promise<string>;
   /** The claims of a well-signed, unexpired access token, or undefined. Revocation is the caller's check. */
   verify(token: string, nowMs: number): Promise<AccessTokenClaims | undefined>;
+  /**
+   * A back-channel logout token: exactly these claims, signed with the same key
+   * (ES256, the JWKS `kid`, `typ: logout+jwt`); `header` entries override those (null: left out).
+   */
+  signLogoutToken(claims: Record<string, unknown>, header?: Record<string, unknown>): Promise<string>;
 }
+
+/** OpenID Connect Back-Channel Logout 1.0 §2.4: the event a logout token carries. */
+export const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
+/** The media type of logout tokens (Back-Channel Logout §2.4), so no other JWT passes for one. */
+export const LOGOUT_TOKEN_TYPE = "logout+jwt";
 
 // Signature checks are the hot path under load; a verified token's signature never
 // changes, so remember it (bounded) and re-check only the expiry against the clock.
@@ -57,6 +67,12 @@ export async function createTokenKeys(): Promise<TokenKeys> {
   return {
     jwks,
     sign: (claims, nowMs, ttlS) => signToken(privateKey, kid, claims, nowMs, ttlS),
+    signLogoutToken(claims, header = {}) {
+      // A header entry given as null is left out (a test's "no typ", "no kid"); alg is always the key's.
+      const fields: Record<string, unknown> = Object.assign({ alg: ALGORITHM, kid, typ: LOGOUT_TOKEN_TYPE }, header, { alg: ALGORITHM });
+      for (const [name, value] of Object.entries(fields)) if (value === null) delete fields[name];
+      return new SignJWT(claims).setProtectedHeader(Object.assign(fields, { alg: ALGORITHM })).sign(privateKey);
+    },
     async verify(token, nowMs) {
       const nowS = Math.floor(nowMs / 1000);
       const cached = verified.get(token);

@@ -13,7 +13,10 @@ export type Method = "GET" | "POST";
 
 export interface Route {
   method: Method;
-  /** Exact path, e.g. "/v1/users/me"; the msw handler matches it on any origin ("*\/v1/users/me"). */
+  /**
+   * Exact path, e.g. "/v1/users/me", or with `:name` segments, e.g. "/dev/users/:email/logout"
+   * (the resolver reads them from the URL); the msw handler matches it on any origin ("*\/v1/users/me").
+   */
   path: string;
   resolve(request: Request): Response | Promise<Response>;
 }
@@ -25,9 +28,33 @@ export function toHandlers(routes: readonly Route[]): RequestHandler[] {
   });
 }
 
-/** `${method} ${path}` → route, for O(1) dispatch. */
-export function routeTable(routes: readonly Route[]): Map<string, Route> {
-  return new Map(routes.map((route) => [`${route.method} ${route.path}`, route]));
+/** Exact paths by `${method} ${path}`, for O(1) dispatch; the few with `:name` segments are matched in turn. */
+export interface RouteTable {
+  exact: Map<string, Route>;
+  patterns: { method: Method; pattern: RegExp; route: Route }[];
+}
+
+export function routeTable(routes: readonly Route[]): RouteTable {
+  const table: RouteTable = { exact: new Map(), patterns: [] };
+  for (const route of routes) {
+    if (!route.path.includes("/:")) {
+      table.exact.set(`${route.method} ${route.path}`, route);
+      continue;
+    }
+    const source = route.path
+      .split("/")
+      .map((segment) => (segment.startsWith(":") ? "[^/]+" : segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+      .join("/");
+    table.patterns.push({ method: route.method, pattern: new RegExp(`^${source}$`), route });
+  }
+  return table;
+}
+
+export function findRoute(table: RouteTable, method: string, path: string): Route | undefined {
+  return (
+    table.exact.get(`${method} ${path}`) ??
+    table.patterns.find((entry) => entry.method === method && entry.pattern.test(path))?.route
+  );
 }
 
 export function route(method: Method, path: string, resolve: Route["resolve"]): Route {

@@ -7,7 +7,7 @@ import { authRoutes } from "./auth";
 import { validateInjection } from "./config";
 import { paymentsRoutes } from "./payments";
 import { serialisedBody } from "./responses";
-import { routeTable, type Route } from "./routes";
+import { findRoute, routeTable, type Route, type RouteTable } from "./routes";
 import { createStandinState, normalizeEmail, type StandinState } from "./state";
 import { transactionsRoutes } from "./transactions";
 import { SERVICE_NAMES, type Injection, type PerService, type ServiceName, type StandinOptions } from "./types";
@@ -50,6 +50,8 @@ export interface Standins {
   readonly requests: RecordedRequest[];
   /** Passwordless codes "e-mailed" to the address, newest first. */
   outbox(email: string): string[];
+  /** Where Auth sends logout tokens from now on (until `reset()` puts back the option's URL); undefined: nowhere. */
+  setBackchannelLogoutUrl(url: string | undefined): void;
   /** Closes the servers, keep-alive sockets included. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -171,7 +173,7 @@ export async function startStandins(options: StandinOptions): Promise<Standins> 
   const state = await createStandinState(options);
   const routes = Object.fromEntries(
     SERVICE_NAMES.map((name) => [name, routeTable(ROUTE_FACTORIES[name](state))]),
-  ) as Record<ServiceName, Map<string, Route>>;
+  ) as Record<ServiceName, RouteTable>;
   let overrides: RequestHandler[] = [];
   let injection = copyInjection(options);
   const requests: RecordedRequest[] = [];
@@ -213,7 +215,7 @@ export async function startStandins(options: StandinOptions): Promise<Standins> 
       const overridden = await getResponse(overrides, request.clone());
       if (overridden) return writeResponse(res, overridden, method);
     }
-    const route = routes[service].get(`${method} ${pathname}`);
+    const route = findRoute(routes[service], method, pathname);
     if (!route) return jsonResponse(res, 404, { error: "not_found" });
     await writeResponse(res, await route.resolve(request), method);
   }
@@ -276,6 +278,9 @@ export async function startStandins(options: StandinOptions): Promise<Standins> 
     },
     outbox(email) {
       return [...(state.outbox.get(normalizeEmail(email)) ?? [])];
+    },
+    setBackchannelLogoutUrl(url) {
+      state.backchannel.url = url;
     },
     close() {
       closing ??= Promise.all(Object.values(servers).map(closeServer)).then(() => undefined);

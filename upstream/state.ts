@@ -51,6 +51,17 @@ export interface IdempotencyRecord {
   response: { paymentId: string; status: "pending"; createdAt: string };
 }
 
+/** One logout token Auth sent to the client's back-channel URL (`GET /dev/backchannel`). */
+export interface BackchannelDelivery {
+  url: string;
+  logoutToken: string;
+  /** The client's last answer; null while no attempt has been answered (refused connection, time-out). */
+  status: number | null;
+  /** ISO time of the first attempt. */
+  sentAt: string;
+  attempts: number;
+}
+
 export interface StandinState {
   readonly clientId: string;
   readonly clientSecret: string;
@@ -76,13 +87,19 @@ export interface StandinState {
   /** `${userId}\n${Idempotency-Key}` → the first result: keys are scoped per user. */
   readonly idempotency: Map<string, IdempotencyRecord>;
 
+  /** Where logout tokens go (the client's back-channel logout URL; none: nothing is sent), and what was sent, newest first. */
+  readonly backchannel: { url: string | undefined; deliveries: BackchannelDelivery[] };
+
   /** A process-wide counter for ids (payments); not reset, so ids never repeat within a run. */
   nextSequence(): number;
   /** Back to the initial demo data; all logins, codes and idempotency records forgotten. */
   reset(): void;
 }
 
-export type StateOptions = Pick<StandinOptions, "clientId" | "clientSecret" | "adsApiKey" | "accessTokenTtlS" | "now">;
+export type StateOptions = Pick<
+  StandinOptions,
+  "clientId" | "clientSecret" | "adsApiKey" | "accessTokenTtlS" | "now" | "backchannelLogoutUrl"
+>;
 
 export async function createStandinState(options: StateOptions): Promise<StandinState> {
   const ttl = options.accessTokenTtlS ?? STANDIN_DEFAULTS.accessTokenTtlS;
@@ -106,6 +123,7 @@ export async function createStandinState(options: StateOptions): Promise<Standin
     passwordlessCodes: new Map(),
     outbox: new Map(),
     idempotency: new Map(),
+    backchannel: { url: options.backchannelLogoutUrl, deliveries: [] },
     nextSequence: () => ++sequence,
     reset() {
       state.customers.clear();
@@ -121,6 +139,8 @@ export async function createStandinState(options: StateOptions): Promise<Standin
       state.passwordlessCodes.clear();
       state.outbox.clear();
       state.idempotency.clear();
+      state.backchannel.url = options.backchannelLogoutUrl;
+      state.backchannel.deliveries.length = 0;
     },
   };
   state.reset();

@@ -41,6 +41,11 @@ export interface StandinOptions extends Injection {
   host?: string;
   /** Injectable randomness for failure injection, so failure tests are deterministic. */
   random?: () => number;
+  /**
+   * Auth's back-channel logout URL for the client (the app's `/auth/backchannel-logout`);
+   * unset: logins still end, but no logout token is sent.
+   */
+  backchannelLogoutUrl?: string;
   /** Injectable clock (ms since epoch) for token and code expiry tests. */
   now?: () => number;
 }

@@ -63,6 +63,12 @@ export const rateLimitRejections = once(
   () => new Counter({ name: "rate_limit_rejections_total", help: "Requests refused by a rate limit.", labelNames: ["limit"] }),
 );
 
+export const backchannelLogouts = once(
+  "backchannel_logouts_total",
+  () =>
+    new Counter({ name: "backchannel_logouts_total", help: "Logout tokens from Auth, by outcome.", labelNames: ["outcome"] }),
+);
+
 export const sharedStateFailures = once(
   "shared_state_failures_total",
   () =>

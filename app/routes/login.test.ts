@@ -125,7 +125,7 @@ describe("POST /login", () => {
     const read = (cookie: string) => runtime.store.read(buildRequest("/", { cookie }), false);
     const [a, b] = [await read(first), await read(second)];
     expect(a?.id).not.toBe(b?.id);
-    await expect(runtime.revocations.isRevoked(a?.id ?? "")).resolves.toBe(true);
+    await expect(runtime.revocations.isRevoked(a ?? { id: "", createdAt: 0 })).resolves.toBe(true);
   });
 });
 

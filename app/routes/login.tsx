@@ -11,6 +11,7 @@ import { signIn, type SignInFormState } from "~/sign-in.server";
 const NOTICES = {
   expired: "Your session has ended. Please sign in again.",
   "signed-out": "You have signed out.",
+  ended: "You were signed out of this browser. Please sign in again.",
 } as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -20,7 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const reason = url.searchParams.get("reason");
   return Response.json({
     redirectTo: url.searchParams.has("redirectTo") ? redirectTo : "",
-    notice: reason === "expired" || reason === "signed-out" ? NOTICES[reason] : null,
+    notice: reason === "expired" || reason === "signed-out" || reason === "ended" ? NOTICES[reason] : null,
   });
 }
 

@@ -27,7 +27,7 @@ describe("POST /logout", () => {
     await logout(cookie);
     const replay = await dashboard(cookie);
     expect(replay.status).toBe(302);
-    expect(replay.headers.get("location")).toBe("/login?redirectTo=%2Fdashboard");
+    expect(replay.headers.get("location")).toBe("/login?redirectTo=%2Fdashboard&reason=ended");
   });
 
   it("signs out even when Auth cannot revoke, without waiting long", async () => {

@@ -1,24 +1,32 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
-import type { ProfileView, Section } from "../../types/views";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import type { ProfileView, Section, SignInView } from "../../types/views";
 import { SectionUnavailable } from "~/components/section-unavailable";
-import { getServices } from "~/services.server";
+import { SubmitButton } from "~/components/submit-button";
 import { readForm } from "~/forms.server";
+import { logger } from "~/logger.server";
+import { getServices } from "~/services.server";
 import { requireCustomer } from "~/session/customer.server";
-import { canSignOutEverywhere, signOutEverywhere } from "~/sign-out.server";
-import { dateText, profileHints } from "~/views/format.server";
+import { getSessionRuntime } from "~/session/runtime.server";
+import { signInHandle } from "~/session/sign-ins.server";
+import type { CustomerSession } from "~/session/store.server";
+import { endOtherSignIns } from "~/sign-out.server";
+import { dateText, dateTimeText, profileHints } from "~/views/format.server";
 import { section, SECTION_BUDGET_MS } from "~/views/section.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const customer = await requireCustomer(request, context);
-  const profile = await section(
-    "profile",
-    () => customer.withToken((token, call) => getServices().users.me(token, call), { timeoutMs: SECTION_BUDGET_MS }),
-    "Your profile is unavailable right now.",
-    context.requestId,
-  );
-  const everywhere = canSignOutEverywhere();
-  if (profile.status === "unavailable") return Response.json({ everywhere, ...profile } satisfies ProfileData);
+  const [profile, signIns] = await Promise.all([
+    section(
+      "profile",
+      () => customer.withToken((token, call) => getServices().users.me(token, call), { timeoutMs: SECTION_BUDGET_MS }),
+      "Your profile is unavailable right now.",
+      context.requestId,
+    ),
+    customer.get().then((session) => signInsSection(session, context.requestId)),
+  ]);
+  if (profile.status === "unavailable") return Response.json({ signIns, ...profile } satisfies ProfileData);
   const hints = profileHints(profile.data);
   await customer.update((session) => void (session.profile = hints));
   const view: ProfileView = {
@@ -27,24 +35,66 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     memberSince: profile.data.createdAt,
     memberSinceText: dateText(profile.data.createdAt, hints.locale),
   };
-  return Response.json({ status: "ok", data: view, everywhere } satisfies ProfileData);
+  return Response.json({ status: "ok", data: view, signIns } satisfies ProfileData);
 }
 
-type ProfileData = Section<ProfileView> & { everywhere: boolean };
+/** "Where you're signed in": this customer's live sign-ins, this one first. */
+async function signInsSection(session: CustomerSession | null, requestId: string): Promise<Section<SignInView[]>> {
+  const locale = session?.profile?.locale ?? "en-GB";
+  try {
+    const records = session?.userId ? await getSessionRuntime().signIns.list(session.userId) : [];
+    const views = records.map((record): SignInView => {
+      const signedInAt = new Date(record.createdAt).toISOString();
+      const lastActiveAt = new Date(record.lastSeenAt).toISOString();
+      return {
+        id: signInHandle(record.sessionId),
+        device: record.device,
+        signedInAt,
+        signedInText: dateTimeText(signedInAt, locale),
+        lastActiveAt,
+        lastActiveText: dateTimeText(lastActiveAt, locale),
+        current: record.sessionId === session?.id,
+      };
+    });
+    return { status: "ok", data: views.sort((a, b) => Number(b.current) - Number(a.current)) };
+  } catch (error) {
+    logger.error({ requestId, err: String(error) }, "sign-in list unavailable");
+    return { status: "unavailable", message: "The list of your sign-ins is unavailable right now." };
+  }
+}
+
+type ProfileData = Section<ProfileView> & { signIns: Section<SignInView[]> };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireCustomer(request, context);
   const { form } = await readForm(request);
-  if (form.get("intent") !== "sign-out-everywhere" || !canSignOutEverywhere()) {
-    return new Response("Unknown request.", { status: 400 });
+  const intent = form.get("intent");
+  const handle = form.get("signIn");
+  let which: Parameters<typeof endOtherSignIns>[2];
+  if (intent === "sign-out-others") which = () => true;
+  else if (intent === "sign-out-other" && typeof handle === "string" && handle !== "") which = (record) => signInHandle(record.sessionId) === handle;
+  else return Response.json({ message: "Unknown request." } satisfies ProfileActionData, { status: 400 });
+  try {
+    await endOtherSignIns(request, context, which);
+  } catch (error) {
+    if (error instanceof Response) throw error;
+    logger.error({ requestId: context.requestId, err: String(error) }, "could not end other sign-ins");
+    const message = "We couldn't sign out your other devices right now. Please try again in a moment.";
+    return Response.json({ message } satisfies ProfileActionData, { status: 503 });
   }
-  return signOutEverywhere(request, context);
+  return redirect("/profile");
+}
+
+interface ProfileActionData {
+  message: string;
 }
 
 export const meta: MetaFunction = () => [{ title: "Profile · Northwind Bank" }];
 
 export default function Profile() {
-  const profile = useLoaderData<ProfileData>();
+  const { signIns, ...profile } = useLoaderData<ProfileData>();
+  const result = useActionData<ProfileActionData>();
+  const others = signIns.status === "ok" ? signIns.data.filter((signIn) => !signIn.current) : [];
   return (
     <section className="card narrow" aria-labelledby="profile-title">
       <h1 id="profile-title">Profile</h1>
@@ -68,12 +118,49 @@ export default function Profile() {
       ) : (
         <SectionUnavailable message={profile.message} retry="/profile" />
       )}
-      {profile.everywhere ? (
+      <p className="actions">
+        <Link to="/profile/password">Change your password</Link>
+      </p>
+
+      <h2 id="sign-ins-title">Where you're signed in</h2>
+      {result?.message ? (
+        <p className="alert alert--error" role="alert">
+          {result.message}
+        </p>
+      ) : null}
+      {signIns.status === "ok" ? (
+        <ul className="sign-ins" aria-labelledby="sign-ins-title">
+          {signIns.data.map((signIn) => (
+            <li key={signIn.id} className="sign-in">
+              <p className="sign-in__device">
+                <strong>{signIn.device}</strong>
+                {signIn.current ? <span className="badge"> This device</span> : null}
+              </p>
+              <p className="muted">
+                Signed in <time dateTime={signIn.signedInAt}>{signIn.signedInText}</time>
+                {" · "}
+                Last active <time dateTime={signIn.lastActiveAt}>{signIn.lastActiveText}</time>
+              </p>
+              {signIn.current ? null : (
+                <Form method="post">
+                  <input type="hidden" name="signIn" value={signIn.id} />
+                  <SubmitButton name="intent" value="sign-out-other" pending="Signing out…" className="button">
+                    Sign out<span className="visually-hidden"> of {signIn.device}</span>
+                  </SubmitButton>
+                </Form>
+              )}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <SectionUnavailable message={signIns.message} retry="/profile" />
+      )}
+      {others.length > 0 ? (
         <Form method="post" className="actions">
-          <button type="submit" name="intent" value="sign-out-everywhere" className="button">
-            Sign out everywhere
-          </button>
-          <p className="muted">Ends your sessions in every browser and on every device, this one included.</p>
+          <SubmitButton name="intent" value="sign-out-others" pending="Signing out…" className="button">
+            Sign out everywhere else
+          </SubmitButton>
+          <p className="muted">Ends every other sign-in; this one stays signed in.</p>
         </Form>
       ) : null}
     </section>

@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { redirect, type AppLoadContext } from "@remix-run/node";
+import { z } from "zod";
 import { isUpstreamError, type CallContext } from "../../services/index.server";
 import type { TokenSet } from "../../types/domain";
 import { logger } from "../logger.server";
 import { tokenRefreshes } from "../observability/metrics.server";
 import { getServices } from "../services.server";
 import { loginPath } from "../redirect.server";
+import { deviceLabel } from "./device.server";
 import { getSessionRuntime } from "./runtime.server";
-import { SessionStoreUnavailable } from "../shared-state/redis-sessions.server";
+import { SessionEndedElsewhere, SessionStoreUnavailable } from "../shared-state/redis-sessions.server";
 import type { CustomerSession, ProfileHints } from "./store.server";
 
 /** Refresh an access token this close to its expiry rather than let a call fail. */
@@ -27,6 +29,9 @@ export function touchIntervalMs(idleTimeoutMs: number): number {
 
 type CookieChange = "none" | "commit" | "destroy";
 
+/** Why a customer is sent to sign in again: the login expired, or it was ended (elsewhere, or by Auth). */
+export type SignInAgainReason = "expired" | "ended";
+
 /**
  * The session of one request. Every loader and action of a request shares it
  * (it is keyed by the request's load context), so parallel loaders read the
@@ -38,8 +43,8 @@ export class RequestSession {
   private current: CustomerSession | null = null;
   private change: CookieChange = "none";
   private refreshing: Promise<string | undefined> | undefined;
-  /** Set when the refresh token was refused: the customer must sign in again. */
-  private ended = false;
+  /** Set when the refresh token was refused, or the session was ended elsewhere: why the customer must sign in again. */
+  private endedBecause: SignInAgainReason | undefined;
   /** The session being ended, so a server-side store can delete it. */
   private ending: CustomerSession | undefined;
 
@@ -68,6 +73,11 @@ export class RequestSession {
     try {
       session = await runtime.store.read(this.request, this.secure);
     } catch (error) {
+      if (error instanceof SessionEndedElsewhere) {
+        this.change = "destroy";
+        this.endedBecause = "ended";
+        return null;
+      }
       if (!(error instanceof SessionStoreUnavailable)) throw error;
       // Fail closed, but honestly: not "signed out", just not reachable right now.
       logger.error({ requestId: this.context.requestId, err: error.message }, "session store unavailable");
@@ -84,13 +94,22 @@ export class RequestSession {
     const now = Date.now();
     const idle = now - session.lastSeenAt > runtime.idleTimeoutMs;
     const expired = now - session.createdAt > runtime.absoluteTimeoutMs;
-    if (idle || expired || (await runtime.revocations.isRevoked(session.id))) {
+    if (idle || expired) {
       this.change = "destroy";
+      this.ending = session;
+      return null;
+    }
+    // Signed out here, from another device, or by Auth (back-channel logout).
+    if (await runtime.revocations.isRevoked(session)) {
+      this.change = "destroy";
+      this.ending = session;
+      this.endedBecause = "ended";
       return null;
     }
     if (now - session.lastSeenAt >= touchIntervalMs(runtime.idleTimeoutMs)) {
       session.lastSeenAt = now;
       this.change = "commit";
+      if (session.userId) await this.indexed(runtime.signIns.update(session.userId, session.id, { lastSeenAt: now }));
     }
     this.current = session;
     return session;
@@ -101,17 +120,31 @@ export class RequestSession {
     const previous = await this.get();
     if (previous) await this.revoke(previous);
     const now = Date.now();
-    const userId = subjectOf(tokens.accessToken);
-    this.current = {
-      id: randomUUID(),
-      ...(userId ? { userId } : {}),
-      tokens,
-      createdAt: now,
-      lastSeenAt: now,
-      ...(profile ? { profile } : {}),
-    };
-    this.loaded = Promise.resolve(this.current);
+    const { sub: userId, sid: loginId } = loginClaims(tokens.accessToken);
+    const session: CustomerSession = { id: randomUUID(), tokens, createdAt: now, lastSeenAt: now };
+    if (userId) session.userId = userId;
+    if (loginId) session.loginId = loginId;
+    if (profile) session.profile = profile;
+    this.current = session;
+    this.loaded = Promise.resolve(session);
     this.change = "commit";
+    if (userId) {
+      const device = deviceLabel(this.request.headers.get("user-agent"));
+      const record = { sessionId: session.id, device, createdAt: now, lastSeenAt: now, refreshToken: tokens.refreshToken };
+      await this.indexed(getSessionRuntime().signIns.add(userId, loginId ? Object.assign(record, { loginId }) : record));
+    }
+  }
+
+  /**
+   * A change to the customer's sign-in list. Without it the session still works
+   * (and Auth can still end it by its login id); the list just misses or lags it.
+   */
+  private async indexed(change: Promise<void>): Promise<void> {
+    try {
+      await change;
+    } catch (error) {
+      logger.error({ requestId: this.context.requestId, err: String(error) }, "sign-in list not updated");
+    }
   }
 
   /** Signs out: revokes the session id (replays are refused) and clears the cookie. */
@@ -124,8 +157,10 @@ export class RequestSession {
     return session;
   }
 
+  /** Ends a session here: refused from now on, and off the customer's list of sign-ins. */
   private async revoke(session: CustomerSession) {
     const runtime = getSessionRuntime();
+    if (session.userId) await this.indexed(runtime.signIns.remove(session.userId, [session.id]));
     try {
       await runtime.revocations.revoke(session.id, session.createdAt + runtime.absoluteTimeoutMs);
     } catch (error) {
@@ -205,11 +240,12 @@ export class RequestSession {
       );
       session.tokens = tokens;
       if (this.change !== "destroy") this.change = "commit";
+      if (session.userId) await this.indexed(getSessionRuntime().signIns.update(session.userId, session.id, { refreshToken: tokens.refreshToken }));
       return tokens.accessToken;
     } catch (error) {
       if (isUpstreamError(error, "rejected") || isUpstreamError(error, "unauthorized")) {
         logger.info({ requestId: this.context.requestId, code: isUpstreamError(error) ? error.code : undefined }, "refresh refused; session ended");
-        this.ended = true;
+        this.endedBecause = "expired";
         await this.end();
         throw this.signInAgain("expired");
       }
@@ -220,12 +256,12 @@ export class RequestSession {
 
   private async requireSession(): Promise<CustomerSession> {
     const session = await this.get();
-    if (!session) throw this.signInAgain(this.ended ? "expired" : undefined);
+    if (!session) throw this.signInAgain();
     return session;
   }
 
-  /** A redirect to sign-in that comes back here afterwards. */
-  signInAgain(reason?: "expired"): Response {
+  /** A redirect to sign-in that comes back here afterwards, saying why when the session ended. */
+  signInAgain(reason: SignInAgainReason | undefined = this.endedBecause): Response {
     return redirect(loginPath(pathOf(new URL(this.request.url)), reason));
   }
 
@@ -240,7 +276,7 @@ export class RequestSession {
     if (change === "destroy") return runtime.store.destroy(this.secure, this.ending);
     if (change === "commit" && this.current) {
       // Signed out while this request was running: never bring the session back.
-      if (await runtime.revocations.isRevoked(this.current.id)) return runtime.store.destroy(this.secure, this.current);
+      if (await runtime.revocations.isRevoked(this.current)) return runtime.store.destroy(this.secure, this.current);
       return runtime.store.commit(this.current, this.secure, this.current.createdAt + runtime.absoluteTimeoutMs);
     }
     return undefined;
@@ -307,12 +343,18 @@ export async function appendSessionCookie(context: AppLoadContext, headers: Head
   }
 }
 
-/** The access token's subject, read (not verified: Auth just gave it to us) to index sessions. */
-function subjectOf(accessToken: string): string | undefined {
+/**
+ * The access token's customer (`sub`) and login (`sid`), read without verifying:
+ * Auth just handed us the token over our own authenticated channel, and these
+ * only index and label the session; they grant nothing.
+ */
+function loginClaims(accessToken: string): { sub?: string; sid?: string } {
   try {
-    const payload: unknown = JSON.parse(Buffer.from(accessToken.split(".")[1] ?? "", "base64url").toString("utf8"));
-    return payload && typeof payload === "object" && "sub" in payload && typeof payload.sub === "string" ? payload.sub : undefined;
+    const parsed = loginClaimsSchema.safeParse(JSON.parse(Buffer.from(accessToken.split(".")[1] ?? "", "base64url").toString("utf8")));
+    return parsed.success ? parsed.data : {};
   } catch {
-    return undefined;
+    return {};
   }
 }
+
+const loginClaimsSchema = z.object({ sub: z.string().min(1).optional(), sid: z.string().min(1).optional() });

@@ -7,8 +7,10 @@ import { createSealer, type Sealer } from "./seal.server";
 export interface CustomerSession {
   /** New at every sign-in (no fixation); the key for revocation. */
   id: string;
-  /** The customer (the access token's subject): indexes sessions for "sign out everywhere". */
+  /** The customer (the access token's subject): indexes the customer's sign-ins. */
   userId?: string;
+  /** Auth's login (the access token's `sid`): what Auth names when it ends this sign-in. */
+  loginId?: string;
   tokens: TokenSet;
   /** Epoch ms of sign-in: the absolute timeout counts from here. */
   createdAt: number;
@@ -57,8 +59,8 @@ export interface SessionStore {
   commit(session: CustomerSession, secure: boolean, expiresAt: number): Promise<string>;
   /** A `Set-Cookie` value that removes the session cookie (and, server-side, the session). */
   destroy(secure: boolean, session?: CustomerSession): Promise<string>;
-  /** Server-side stores only: ends every session of a customer and returns them. */
-  endAll?(userId: string): Promise<CustomerSession[]>;
+  /** Server-side stores only: deletes these sessions (ended from elsewhere), whoever holds their cookies. */
+  remove?(sessionIds: readonly string[]): Promise<void>;
 }
 
 /** Over HTTPS the cookie is `__Host-` prefixed: Secure, Path=/, no Domain, so no subdomain can plant one. */
@@ -117,6 +119,7 @@ export function createCookieSessionStore(secrets: string[]): SessionStore {
 const sessionSchema = z.object({
   id: z.string().min(1),
   userId: z.string().optional(),
+  loginId: z.string().optional(),
   tokens: z.object({
     accessToken: z.string().min(1),
     refreshToken: z.string().min(1),

@@ -5,11 +5,17 @@ import { parseSession, sessionCookies, type CustomerSession, type SessionStore }
 
 export class SessionStoreUnavailable extends Error {}
 
+/** The session was ended from elsewhere (another device, or Auth): its data is gone, only this mark is left. */
+export class SessionEndedElsewhere extends Error {}
+
+/** What an ended session's key holds instead of the session, for the idle timeout: the browser is told why. */
+const ENDED = "ended";
+
 /**
  * Server-side sessions (SESSION_STORE=redis): the cookie holds only a signed,
  * opaque id; the session lives in Redis, sealed, expiring with its idle timeout
- * (renewed as it rolls) and never past its absolute one. Each customer's session
- * ids are indexed, so all of them can be ended at once. Without Redis there is no
+ * (renewed as it rolls) and never past its absolute one (the customer's sign-ins
+ * are listed by the sign-in index, in both modes). Without Redis there is no
  * session to read: that fails closed (SessionStoreUnavailable), never "signed in".
  */
 export function createRedisSessionStore(
@@ -18,7 +24,6 @@ export function createRedisSessionStore(
 ): SessionStore {
   const cookie = sessionCookies(options.secrets);
   const key = (id: string) => `session:${id}`;
-  const index = (userId: string) => `user-sessions:${userId}`;
   const id = z.string().uuid();
 
   async function load(sessionId: string): Promise<CustomerSession | null> {
@@ -28,6 +33,7 @@ export function createRedisSessionStore(
     } catch (cause) {
       throw new SessionStoreUnavailable("session store unavailable", { cause });
     }
+    if (sealed === ENDED) throw new SessionEndedElsewhere("session ended elsewhere");
     const json = sealed ? options.sealer.open(sealed) : undefined;
     return json ? parseSession(json) : null;
   }
@@ -43,32 +49,28 @@ export function createRedisSessionStore(
 
     async commit(session, secure, expiresAt) {
       const ttl = Math.max(1, Math.min(options.idleTimeoutMs, expiresAt - Date.now()));
-      const write = redis.multi().set(key(session.id), options.sealer.seal(JSON.stringify(session)), "PX", ttl);
-      if (session.userId) write.sadd(index(session.userId), session.id).pexpire(index(session.userId), Math.max(1, expiresAt - Date.now()));
-      const results = await write.exec();
-      if (!results || results.some(([error]) => error)) throw new SessionStoreUnavailable("session not saved");
+      try {
+        await redis.set(key(session.id), options.sealer.seal(JSON.stringify(session)), "PX", ttl);
+      } catch (cause) {
+        throw new SessionStoreUnavailable("session not saved", { cause });
+      }
       return cookie(secure).serialize(session.id, { maxAge: Math.max(0, Math.floor((expiresAt - Date.now()) / 1000)) });
     },
 
     async destroy(secure, session) {
-      if (session) {
-        await redis
-          .multi()
-          .del(key(session.id))
-          .srem(index(session.userId ?? "-"), session.id)
-          .exec()
-          .catch(() => undefined);
-      }
+      // Best effort: the session id is also on the revocation list, so a copy left behind is refused.
+      if (session) await redis.del(key(session.id)).catch(() => undefined);
       return cookie(secure).serialize("", { maxAge: 0, expires: new Date(0) });
     },
 
-    async endAll(userId) {
-      const ids = await redis.smembers(index(userId));
-      const sessions = (await Promise.all(ids.map((sessionId) => load(sessionId)))).filter(
-        (session): session is CustomerSession => session !== null,
-      );
-      await redis.del(index(userId), ...ids.map(key));
-      return sessions;
+    async remove(sessionIds) {
+      if (sessionIds.length === 0) return;
+      // Only sessions that still exist (XX): the data is replaced by the mark.
+      const write = redis.multi();
+      for (const sessionId of sessionIds) write.set(key(sessionId), ENDED, "PX", options.idleTimeoutMs, "XX");
+      const results = await write.exec();
+      const failed = results?.find(([error]) => error);
+      if (!results || failed) throw new SessionStoreUnavailable("sessions not removed", { cause: failed?.[0] });
     },
   };
 }

@@ -10,6 +10,7 @@ export const FALLBACK_LOCALE = "en-GB";
 const CACHE_LIMIT = 256;
 const resolvedLocales = new Map<string, string>();
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 
 function remember<V>(cache: Map<string, V>, key: string, value: V): V {
   if (cache.size >= CACHE_LIMIT) cache.clear();
@@ -41,6 +42,14 @@ export function dateText(iso: string, locale: string): string {
   const format =
     dateFormats.get(locale) ?? remember(dateFormats, locale, new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }));
   return format.format(new Date(iso));
+}
+
+/** A moment, to the minute, in UTC (and saying so), e.g. "5 Dec 2026, 07:05 UTC". */
+export function dateTimeText(iso: string, locale: string): string {
+  const format =
+    dateTimeFormats.get(locale) ??
+    remember(dateTimeFormats, locale, new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }));
+  return `${format.format(new Date(iso))} UTC`;
 }
 
 export function transactionView(transaction: Transaction, locale: string): TransactionView {

@@ -83,18 +83,20 @@ describe("a cluster of three instances behind nginx", () => {
     expect(statuses[10]).toBe(429);
   });
 
-  it("signs a second browser out with 'Sign out everywhere'", async () => {
+  it("signs a second browser out with 'Sign out everywhere else', keeping this one", async () => {
     const first = await signIn();
     const second = await signIn();
     const response = await fetch(`${cluster.httpUrl}/profile`, {
       method: "POST",
       redirect: "manual",
       headers: { cookie: first.cookie, origin: cluster.httpUrl, "content-type": "application/x-www-form-urlencoded" },
-      body: "intent=sign-out-everywhere",
+      body: "intent=sign-out-others",
     });
     expect(response.status).toBe(302);
     const after = await Promise.all([0, 1, 2].map(() => get("/profile", second.cookie)));
     expect(after.map((page) => page.status)).toEqual([302, 302, 302]);
+    const kept = await Promise.all([0, 1, 2].map(() => get("/profile", first.cookie)));
+    expect(kept.map((page) => page.status)).toEqual([200, 200, 200]);
   });
 
   it("over HTTPS through the proxy, sets a Secure __Host- cookie and HSTS", async () => {

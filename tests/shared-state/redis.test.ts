@@ -9,6 +9,8 @@ import { getRateLimiter, resetSharedState } from "../../app/shared-state/index.s
 import { createRedisRateLimiter } from "../../app/shared-state/redis-rate-limit.server";
 import { createRedisRefreshCoordinator } from "../../app/shared-state/redis-refresh.server";
 import type { TokenSet } from "../../types/domain";
+import { resetLogoutTokenVerifier } from "../../app/backchannel/logout.server";
+import { forgeLogoutToken, logoutClaims, postLogoutToken } from "../support/backchannel";
 import { startRedis, type TestRedis } from "../support/redis";
 import { buildRequest, call, cookieFrom } from "../support/remix";
 import { testServices } from "../support/services";
@@ -84,19 +86,19 @@ describe("server-side sessions in Redis", () => {
     expect(ttl).toBeLessThanOrEqual(1800 * 1000);
   });
 
-  it("signs out everywhere: a second browser's session ends, and its refresh token dies at Auth", async () => {
+  it("'Sign out everywhere else' deletes the other sessions in Redis, and their refresh tokens die at Auth", async () => {
     const first = await signInAs("ada");
     const second = await signInAs("ada");
     const secondRefresh = (await readSession(second))?.tokens.refreshToken ?? "";
-    const loaded = await (await call(profile, buildRequest("/profile", { cookie: first }))).json();
-    expect(loaded.everywhere).toBe(true);
-    const response = await call(
-      profileAction,
-      buildRequest("/profile", { cookie: first, form: { intent: "sign-out-everywhere" } }),
-    );
-    expect(response.status).toBe(302);
     anotherInstance();
-    expect((await page(first)).status).toBe(302);
+    const loaded = (await (await call(profile, buildRequest("/profile", { cookie: first }))).json()) as { signIns: { data: unknown[] } };
+    expect(loaded.signIns.data).toHaveLength(2);
+    const response = await call(profileAction, buildRequest("/profile", { cookie: first, form: { intent: "sign-out-others" } }));
+    expect(response.status).toBe(302);
+    const values = await Promise.all((await admin.keys("nw:session:*")).map((key) => admin.get(key)));
+    expect(values.filter((value) => value === "ended")).toHaveLength(1);
+    anotherInstance();
+    expect((await page(first)).status).toBe(200);
     expect((await page(second)).status).toBe(302);
     await expect(testServices().auth.refresh(secondRefresh)).rejects.toMatchObject({ code: "invalid_grant" });
   });
@@ -133,6 +135,68 @@ describe("cookie sessions with Redis for the shared pieces", () => {
     anotherInstance();
     expect((await page(cookie)).status).toBe(200);
     await redis.start();
+  });
+});
+
+describe.each(["redis", "cookie"] as const)("back-channel logout with SESSION_STORE=%s", (store) => {
+  beforeEach(() => {
+    useSettings({ REDIS_URL: redis.url, SESSION_STORE: store });
+    resetLogoutTokenVerifier();
+  });
+
+  const loginOf = async (cookie: string) => {
+    const session = await readSession(cookie);
+    return { sid: session?.loginId ?? "", sub: session?.userId ?? "" };
+  };
+
+  it("a token received by one instance signs the browser out on another at once", async () => {
+    const ended = await signInAs("ada");
+    const kept = await signInAs("ada");
+    const { sid } = await loginOf(ended);
+    anotherInstance();
+    expect((await postLogoutToken(await forgeLogoutToken(logoutClaims({ sid })))).status).toBe(200);
+    if (store === "redis") {
+      const values = await Promise.all((await admin.keys("nw:session:*")).map((key) => admin.get(key)));
+      expect(values.filter((value) => value === "ended")).toHaveLength(1);
+    }
+    anotherInstance();
+    const after = await page(ended);
+    expect(after.status).toBe(302);
+    expect(after.headers.get("location")).toBe("/login?redirectTo=%2Fdashboard&reason=ended");
+    expect((await page(kept)).status).toBe(200);
+    const list = (await (await call(profile, buildRequest("/profile", { cookie: kept }))).json()) as { signIns: { data: unknown[] } };
+    expect(list.signIns.data).toHaveLength(1);
+  });
+
+  it("a token with only sub ends every earlier session of the customer on every instance", async () => {
+    const cookies = [await signInAs("ada"), await signInAs("ada")];
+    const grace = await signInAs("grace");
+    const { sub } = await loginOf(cookies[0] ?? "");
+    anotherInstance();
+    expect((await postLogoutToken(await forgeLogoutToken(logoutClaims({ sub })))).status).toBe(200);
+    anotherInstance();
+    for (const cookie of cookies) expect((await page(cookie)).status).toBe(302);
+    expect((await page(grace)).status).toBe(200);
+  });
+
+  it("refuses a jti replayed to another instance", async () => {
+    const token = await forgeLogoutToken(logoutClaims({ sid: "grt_unknown" }));
+    expect((await postLogoutToken(token)).status).toBe(200);
+    anotherInstance();
+    expect((await postLogoutToken(token)).status).toBe(400);
+  });
+
+  it("answers 503 while Redis is down (fails closed: Auth retries), and the retry works", async () => {
+    const cookie = await signInAs("ada");
+    const token = await forgeLogoutToken(logoutClaims(await loginOf(cookie)));
+    await postLogoutToken(await forgeLogoutToken(logoutClaims({ sid: "grt_warm-up" })));
+    await redis.stop();
+    anotherInstance();
+    expect((await postLogoutToken(token)).status).toBe(503);
+    await redis.start();
+    anotherInstance();
+    await vi.waitFor(async () => expect((await postLogoutToken(token)).status).toBe(200), { timeout: 5_000, interval: 200 });
+    expect((await page(cookie)).status).toBe(302);
   });
 });
 
