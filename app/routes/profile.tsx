@@ -8,6 +8,7 @@ import { requireCustomer } from "~/session/customer.server";
 import { canSignOutEverywhere, signOutEverywhere } from "~/sign-out.server";
 import { dateText, profileHints } from "~/views/format.server";
 import { section, SECTION_BUDGET_MS } from "~/views/section.server";
+import { pageMeta } from "~/meta/page-meta";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const customer = await requireCustomer(request, context);
@@ -41,7 +42,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return signOutEverywhere(request, context);
 }
 
-export const meta: MetaFunction = () => [{ title: "Profile · Northwind Bank" }];
+export const meta: MetaFunction = ({ matches }) =>
+  pageMeta(matches, {
+    title: "Profile · Northwind Bank",
+    description: "Your name, e-mail address and where you are signed in to Northwind Bank.",
+  });
 
 export default function Profile() {
   const profile = useLoaderData<ProfileData>();
