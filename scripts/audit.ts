@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
@@ -53,6 +54,8 @@ interface RunFigures {
   fcpMs: number;
   lcpMs: number;
   bytes: number;
+  /** Lighthouse's measure of this machine's speed at the time (higher is faster; a quiet desktop is about 1,000-2,000). */
+  benchmarkIndex: number;
   /** Audits of the four categories that did not pass, for whoever has to fix them. */
   failing: string[];
 }
@@ -60,7 +63,7 @@ interface RunFigures {
 interface PageResult {
   path: string;
   runs: RunFigures[];
-  median: Omit<RunFigures, "failing">;
+  median: Omit<RunFigures, "failing" | "benchmarkIndex">;
   misses: string[];
 }
 
@@ -94,6 +97,7 @@ async function audit(url: string, port: number, cookie: string | undefined): Pro
     fcpMs: numeric("first-contentful-paint"),
     lcpMs: numeric("largest-contentful-paint"),
     bytes: numeric("total-byte-weight"),
+    benchmarkIndex: Math.round(lhr.environment.benchmarkIndex),
     failing,
   };
 }
@@ -160,7 +164,8 @@ async function main(): Promise<number> {
   const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: CHROME_FLAGS });
   const results: PageResult[] = [];
   try {
-    console.log(`audit: ${base}, Lighthouse mobile preset, ${RUNS} runs per page`);
+    // Lighthouse simulates a slow phone from what it observes: on a busy machine every task looks longer.
+    console.log(`audit: ${base}, Lighthouse mobile preset, ${RUNS} runs per page; load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores`);
     for (const page of PAGES) {
       const runs: RunFigures[] = [];
       for (let run = 0; run < RUNS; run++) {
@@ -170,7 +175,7 @@ async function main(): Promise<number> {
         runs.push(figures);
         console.log(
           `  ${page.path.padEnd(14)} run ${run + 1}: perf ${figures.performance} a11y ${figures.accessibility} bp ${figures.bestPractices} seo ${figures.seo} ` +
-            `FCP ${seconds(figures.fcpMs)} LCP ${seconds(figures.lcpMs)} ${kib(figures.bytes)}`,
+            `FCP ${seconds(figures.fcpMs)} LCP ${seconds(figures.lcpMs)} ${kib(figures.bytes)} (benchmark index ${figures.benchmarkIndex}, load ${os.loadavg()[0]?.toFixed(1)})`,
         );
       }
       const figures = medianOf(runs);
@@ -187,7 +192,7 @@ async function main(): Promise<number> {
   const dir = path.join(ROOT, "bench", "results");
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `audit-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, JSON.stringify({ kind: "audit", base, runsPerPage: RUNS, targets: TARGETS, results }, null, 2));
+  writeFileSync(file, JSON.stringify({ kind: "audit", base, runsPerPage: RUNS, targets: TARGETS, loadAvgEnd: os.loadavg(), results }, null, 2));
   console.log(`audit: results in ${path.relative(ROOT, file)}`);
   const missed = results.filter((result) => result.misses.length > 0);
   for (const result of missed) console.error(`audit: ${result.path} missed: ${result.misses.join(", ")}`);
