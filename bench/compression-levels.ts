@@ -1,5 +1,5 @@
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { launchServer } from "../server/test-server";
+import { freePort, start } from "../server/test-server";
 import { DEMO_LOGINS, signIn } from "./sign-in";
 import { median } from "./stats";
 
@@ -24,8 +24,17 @@ const LEVELS: [string, (body: Buffer) => Buffer][] = [
   ]),
 ];
 
-const server = await launchServer();
+// The real server, given a minute to answer (a loaded machine starts it slowly).
+const port = await freePort();
+const { child } = start({ PORT: String(port), STANDIN_PORTS: "auto" });
+const server = { base: `http://127.0.0.1:${port}`, child };
 try {
+  for (let attempt = 0; ; attempt++) {
+    const healthy = await fetch(`${server.base}/healthz`).then((response) => response.ok, () => false);
+    if (healthy) break;
+    if (attempt === 600 || child.exitCode !== null) throw new Error("server did not become healthy");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const cookie = await signIn(server.base, DEMO_LOGINS[0]);
   const get = async (path: string, headers: Record<string, string> = {}) =>
     Buffer.from(await (await fetch(server.base + path, { headers: { cookie, "accept-encoding": "identity", ...headers } })).arrayBuffer());
