@@ -21,6 +21,8 @@ export interface BenchConfig {
   /** Only these target ids (a partial run: latest.json and the docs are left alone). */
   only: string[] | undefined;
   label: string | undefined;
+  /** BENCH_ACCEPT_ENCODING: sent with every request (e.g. "gzip, deflate, br"); unset, none (bodies go uncompressed). */
+  acceptEncoding: string | undefined;
   ports: { app: number; baseline: number; standins: number | "auto" };
 }
 
@@ -62,6 +64,7 @@ export function readConfig(args: readonly string[], defaults: { ports: BenchConf
     build: !flag(args, "no-build") && process.env.BENCH_SKIP_BUILD !== "1",
     only: option(args, "only")?.split(",").filter(Boolean),
     label: option(args, "label") ?? process.env.BENCH_LABEL,
+    acceptEncoding: process.env.BENCH_ACCEPT_ENCODING || undefined,
     ports: {
       app: positive("BENCH_APP_PORT", defaults.ports.app),
       baseline: positive("BENCH_BASELINE_PORT", defaults.ports.baseline),

@@ -29,6 +29,8 @@ export interface LoadSettings {
   warmupS: number;
   /** The server process whose RSS is sampled during the measured run. */
   pid?: number;
+  /** Sent as Accept-Encoding with every request when set. */
+  acceptEncoding?: string | undefined;
 }
 
 export interface LoadResult {
@@ -70,7 +72,8 @@ function options(target: Target, settings: LoadSettings, durationS: number): Opt
     requests: target.variants.map((variant) => ({
       method: target.method,
       path: target.path,
-      headers: variant.headers,
+      // BENCH_ACCEPT_ENCODING: what a browser sends, to measure compression (docs/performance.md).
+      headers: settings.acceptEncoding ? { "accept-encoding": settings.acceptEncoding, ...variant.headers } : variant.headers,
       ...(variant.body !== undefined ? { body: variant.body } : {}),
     })),
   };

@@ -64,6 +64,7 @@ class Bench {
       durationS: this.config.durationS,
       warmupS: this.config.warmupS,
       pid: server === "app" ? this.stack.app.pid : this.stack.baseline.pid,
+      acceptEncoding: this.config.acceptEncoding,
     };
   }
 

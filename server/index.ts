@@ -16,6 +16,7 @@ import { markDraining } from "../app/readiness.server";
 import { closeUpstreamPools } from "../services/index.server";
 import { DEMO_CUSTOMERS } from "../upstream";
 import { accessLog } from "./access-log";
+import { precompressed } from "./compression";
 import { answerErrors, refuseCrossSiteWrites, refuseOddHost, refusePathTricks, refuseUncarriableMethods } from "./cross-site";
 import { startEmbeddedStandinsIfUnconfigured } from "./embedded";
 import { publicAdsFastPath } from "./public-ads";
@@ -65,10 +66,12 @@ app.use(refusePathTricks);
 app.use(refuseOddHost);
 
 // Fingerprinted assets never change; everything else in public/ may.
-app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
+// Both serve the build-time .br/.gz beside a file when the client takes it (decision 013).
+const buildDir = path.join(root, "public", "build");
+app.use("/build", precompressed(buildDir, express.static(buildDir, { immutable: true, maxAge: "1y" })));
 // Files in public/ all have an extension; no page or API path does. Asking the disk
 // only for those spares every page a stat() and the error it builds on a miss.
-const publicFiles = express.static(path.join(root, "public"), { maxAge: "1h" });
+const publicFiles = precompressed(path.join(root, "public"), express.static(path.join(root, "public"), { maxAge: "1h" }));
 app.use((req, res, next) => (/\.[^/]+$/.test(req.path) ? publicFiles(req, res, next) : next()));
 
 // CSRF, on top of SameSite cookies: no state change from another site, whatever

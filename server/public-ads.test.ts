@@ -192,7 +192,7 @@ describe("GET /api/ads on the fast path: the answer", () => {
     expect(reply.headers["transfer-encoding"]).toBeUndefined();
     expect(reply.headers.etag).toBe(sha256Etag(reply.body));
     expect(reply.headers["cache-control"]).toBe(CACHE_CONTROL);
-    expect(reply.headers.vary).toBe("Origin");
+    expect(reply.headers.vary).toBe("Origin, Accept-Encoding");
   });
 
   it("sends every header once", async () => {
@@ -251,7 +251,7 @@ describe("GET /api/ads on the fast path: CORS and conditional requests", () => {
     const reply = await call(direct, "/api/ads?placement=sidebar", { headers: { origin: PARTNER } });
     expect(reply.status).toBe(200);
     expect(reply.headers["access-control-allow-origin"]).toBe(PARTNER);
-    expect(reply.headers.vary).toBe("Origin");
+    expect(reply.headers.vary).toBe("Origin, Accept-Encoding");
     expect(reply.headers["access-control-allow-credentials"]).toBeUndefined();
   });
 
@@ -261,7 +261,7 @@ describe("GET /api/ads on the fast path: CORS and conditional requests", () => {
       const reply = await call(direct, "/api/ads?placement=sidebar", { headers: { origin } });
       expect(reply.status).toBe(200);
       expect(reply.headers["access-control-allow-origin"]).toBeUndefined();
-      expect(reply.headers.vary).toBe("Origin");
+      expect(reply.headers.vary).toBe("Origin, Accept-Encoding");
     },
   );
 
@@ -274,7 +274,7 @@ describe("GET /api/ads on the fast path: CORS and conditional requests", () => {
     expect(reply.headers.etag).toBe(etag);
     expect(reply.headers["cache-control"]).toBe(CACHE_CONTROL);
     expect(reply.headers["access-control-allow-origin"]).toBe(PARTNER);
-    expect(reply.headers.vary).toBe("Origin");
+    expect(reply.headers.vary).toBe("Origin, Accept-Encoding");
     expect(reply.headers["x-instance"]).toBe("ads-test");
     expectPartnerSecurityHeaders(reply, "304");
   });

@@ -6,6 +6,7 @@ import { securityHeaders } from "../app/security/headers.server";
 import { isPlainHost } from "../app/security/host.server";
 import { logRequest } from "./access-log";
 import { clientFacts } from "./client";
+import { MIN_COMPRESS_BYTES, negotiate, rememberingCompressor } from "./compression";
 import { identityHeaders, requestIdOf } from "./request-context";
 
 type AnswerPublicAds = (request: PublicAdsRequest) => Promise<PublicAdsAnswer>;
@@ -54,7 +55,7 @@ export function publicAdsFastPath(options: { answer: () => AnswerPublicAds; trus
     const identity = identityHeaders(requestId);
     for (const name in identity) fixed.push(name, identity[name] ?? "");
     options.answer()(request).then(
-      (answer) => send(res, answer, fixed),
+      (answer) => send(res, answer, fixed, req.headers["accept-encoding"]),
       (error: unknown) => fail(res, requestId, fixed, error),
     );
     return true;
@@ -75,11 +76,38 @@ function originOf(protocol: "http:" | "https:", host: string | undefined): strin
   return origin;
 }
 
-function send(res: ServerResponse, answer: PublicAdsAnswer, fixed: string[]) {
-  for (const name in answer.headers) fixed.push(name, answer.headers[name] ?? "");
-  // One writeHead with a flat list: no per-header setHeader bookkeeping.
+function send(res: ServerResponse, answer: PublicAdsAnswer, fixed: string[], acceptEncoding: string | undefined) {
+  const body = answer.body;
+  // The ads (200, and the 304 that stands for them) vary with Accept-Encoding; small error bodies never do.
+  const varies = answer.status === 304 || (answer.status === 200 && Number(answer.headers["Content-Length"]) >= MIN_COMPRESS_BYTES);
+  // HEAD has no body to compress: it answers for the uncompressed representation.
+  const encoding = varies && body !== null ? negotiate(acceptEncoding) : null;
+  if (!encoding) {
+    for (const name in answer.headers) if (!varies || name !== "Vary") fixed.push(name, answer.headers[name] ?? "");
+    if (varies) pushVary(fixed, answer.headers.Vary);
+    // One writeHead with a flat list: no per-header setHeader bookkeeping.
+    res.writeHead(answer.status, fixed);
+    res.end(body ?? undefined);
+    return;
+  }
+  // The same few bodies for every partner request: compressed once each (decision 013).
+  const compressed = compressedBodies(body ?? "", encoding);
+  for (const name in answer.headers) {
+    const value = answer.headers[name] ?? "";
+    if (name === "Content-Length" || name === "Vary") continue;
+    // A strong ETag names the uncompressed bytes; the compressed ones are an equivalent, weak, match.
+    fixed.push(name, name === "ETag" && !value.startsWith("W/") ? `W/${value}` : value);
+  }
+  pushVary(fixed, answer.headers.Vary);
+  fixed.push("Content-Encoding", encoding, "Content-Length", String(compressed.length));
   res.writeHead(answer.status, fixed);
-  res.end(answer.body ?? undefined);
+  res.end(compressed);
+}
+
+const compressedBodies = rememberingCompressor();
+
+function pushVary(fixed: string[], vary: string | undefined) {
+  fixed.push("Vary", vary ? `${vary}, Accept-Encoding` : "Accept-Encoding");
 }
 
 function fail(res: ServerResponse, requestId: string, fixed: string[], error: unknown) {

@@ -5,6 +5,7 @@ import {
   createRequestHandler,
 } from "@remix-run/node";
 import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from "express";
+import { endWithBody } from "./compression";
 import { serverEntry, type AppServerEntry } from "./server-entry";
 
 /**
@@ -30,7 +31,7 @@ export function remixHandler(options: {
       const context = options.getLoadContext(req, res);
       const response = await current.handle(toFetchRequest(req, res), context);
       await current.finalize(context, response);
-      await send(res, response);
+      await send(req, res, response);
     } catch (error) {
       next(error);
     }
@@ -64,7 +65,7 @@ function toFetchRequest(req: ExpressRequest, res: ExpressResponse): Request {
   return new Request(url, init);
 }
 
-async function send(res: ExpressResponse, response: Response) {
+async function send(req: ExpressRequest, res: ExpressResponse, response: Response) {
   res.statusMessage = response.statusText;
   res.status(response.status);
   for (const [name, value] of response.headers) {
@@ -74,8 +75,7 @@ async function send(res: ExpressResponse, response: Response) {
   for (const cookie of response.headers.getSetCookie()) res.append("Set-Cookie", cookie);
   if (!response.body) return void res.end();
   // Every answer of this app is small and complete (documents are rendered whole,
-  // nothing streams): one write with a length beats a chunked stream of pieces.
-  const body = Buffer.from(await response.arrayBuffer());
-  res.setHeader("Content-Length", body.length);
-  res.end(body);
+  // nothing streams): one write with a length beats a chunked stream of pieces,
+  // compressed when worth it (decision 013).
+  endWithBody(req, res, Buffer.from(await response.arrayBuffer()));
 }

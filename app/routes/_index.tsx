@@ -1,8 +1,13 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useRouteLoaderData } from "@remix-run/react";
 import type { RootData } from "~/root";
+import { pageMeta } from "~/meta/page-meta";
 
-export const meta: MetaFunction = () => [{ title: "Northwind Bank · Banking that stays out of your way" }];
+export const meta: MetaFunction = ({ matches }) =>
+  pageMeta(matches, {
+    title: "Northwind Bank · Banking that stays out of your way",
+    description: "Northwind Bank: see your balance, send money and check your transactions, on any device.",
+  });
 
 export default function Landing() {
   const signedIn = useRouteLoaderData<RootData>("root")?.signedIn ?? false;

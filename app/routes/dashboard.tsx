@@ -9,6 +9,7 @@ import { getServices } from "~/services.server";
 import { requireCustomer } from "~/session/customer.server";
 import { displayLocale, moneyView, profileHints, transactionView } from "~/views/format.server";
 import { section, SECTION_BUDGET_MS } from "~/views/section.server";
+import { pageMeta } from "~/meta/page-meta";
 
 const RECENT_COUNT = 5;
 
@@ -64,7 +65,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return Response.json(view);
 }
 
-export const meta: MetaFunction = () => [{ title: "Overview · Northwind Bank" }];
+export const meta: MetaFunction = ({ matches }) =>
+  pageMeta(matches, {
+    title: "Overview · Northwind Bank",
+    description: "Your balance, recent transactions and account overview at Northwind Bank.",
+  });
 
 export default function Dashboard() {
   const view = useLoaderData<DashboardView>();

@@ -7,6 +7,7 @@ import { readForm } from "~/forms.server";
 import { safeRedirect } from "~/redirect.server";
 import { requestSession } from "~/session/customer.server";
 import { signIn, type SignInFormState } from "~/sign-in.server";
+import { pageMeta } from "~/meta/page-meta";
 
 const NOTICES = {
   expired: "Your session has ended. Please sign in again.",
@@ -29,7 +30,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return signIn(request, context, "password", await readForm(request));
 }
 
-export const meta: MetaFunction = () => [{ title: "Sign in · Northwind Bank" }];
+export const meta: MetaFunction = ({ matches }) =>
+  pageMeta(matches, {
+    title: "Sign in · Northwind Bank",
+    description: "Sign in to Northwind Bank with your e-mail and password, or with a one-time code.",
+  });
 
 export default function Login() {
   const { redirectTo, notice } = useLoaderData<{ redirectTo: string; notice: string | null }>();

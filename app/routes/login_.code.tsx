@@ -7,6 +7,7 @@ import { readForm } from "~/forms.server";
 import { safeRedirect } from "~/redirect.server";
 import { requestSession } from "~/session/customer.server";
 import { requestCode, signIn, type SignInFormState } from "~/sign-in.server";
+import { pageMeta } from "~/meta/page-meta";
 
 type CodeActionData = SignInFormState | { status: "code-sent"; values: { email: string; redirectTo?: string } };
 
@@ -27,7 +28,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   });
 }
 
-export const meta: MetaFunction = () => [{ title: "Sign in with a code · Northwind Bank" }];
+export const meta: MetaFunction = ({ matches }) =>
+  pageMeta(matches, {
+    title: "Sign in with a code · Northwind Bank",
+    description: "Sign in to Northwind Bank with a one-time code sent to your e-mail.",
+  });
 
 export default function LoginWithCode() {
   const { redirectTo } = useLoaderData<{ redirectTo: string }>();

@@ -8,6 +8,7 @@ import { NAME_MAX, paymentFormErrors, paymentFormSchema, REFERENCE_MAX, type Pay
 import { mintIdempotencyKey, submitPayment, type PaymentActionData } from "~/payments/payments.server";
 import { balanceSection } from "~/payments/account.server";
 import { requireCustomer } from "~/session/customer.server";
+import { pageMeta } from "~/meta/page-meta";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const customer = await requireCustomer(request, context);
@@ -22,7 +23,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return submitPayment(request, context);
 }
 
-export const meta: MetaFunction = () => [{ title: "Send money · Northwind Bank" }];
+export const meta: MetaFunction = ({ matches }) =>
+  pageMeta(matches, {
+    title: "Send money · Northwind Bank",
+    description: "Send money from your Northwind Bank account to any IBAN.",
+  });
 
 export default function NewPayment() {
   const view = useLoaderData<PaymentFormView>();

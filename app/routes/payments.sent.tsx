@@ -6,6 +6,7 @@ import { SectionUnavailable } from "~/components/section-unavailable";
 import { balanceSection } from "~/payments/account.server";
 import { requireCustomer } from "~/session/customer.server";
 import { displayLocale, moneyView } from "~/views/format.server";
+import { pageMeta } from "~/meta/page-meta";
 
 // The confirmation of the last payment (POST/redirect/GET target), with the new balance.
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -25,7 +26,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return Response.json(view);
 }
 
-export const meta: MetaFunction = () => [{ title: "Payment sent · Northwind Bank" }];
+export const meta: MetaFunction = ({ matches }) =>
+  pageMeta(matches, {
+    title: "Payment sent · Northwind Bank",
+    description: "Your payment is on its way: the confirmation and your new balance.",
+  });
 
 export default function PaymentSent() {
   const view = useLoaderData<PaymentConfirmationView>();

@@ -14,6 +14,7 @@ import type { CustomerSession } from "~/session/store.server";
 import { endOtherSignIns } from "~/sign-out.server";
 import { dateText, dateTimeText, profileHints } from "~/views/format.server";
 import { section, SECTION_BUDGET_MS } from "~/views/section.server";
+import { pageMeta } from "~/meta/page-meta";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const customer = await requireCustomer(request, context);
@@ -89,7 +90,11 @@ interface ProfileActionData {
   message: string;
 }
 
-export const meta: MetaFunction = () => [{ title: "Profile · Northwind Bank" }];
+export const meta: MetaFunction = ({ matches }) =>
+  pageMeta(matches, {
+    title: "Profile · Northwind Bank",
+    description: "Your name, e-mail address and where you are signed in to Northwind Bank.",
+  });
 
 export default function Profile() {
   const { signIns, ...profile } = useLoaderData<ProfileData>();

@@ -8,6 +8,7 @@ import { TransactionList } from "~/components/transaction-list";
 import { requireCustomer } from "~/session/customer.server";
 import { displayLocale, transactionPageView } from "~/views/format.server";
 import { section, SECTION_BUDGET_MS } from "~/views/section.server";
+import { pageMeta } from "~/meta/page-meta";
 
 const PAGE_SIZE = 20;
 const CURSOR = /^[A-Za-z0-9_\-.~=]{1,200}$/;
@@ -51,7 +52,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return Response.json(view, { status: staleCursor ? 400 : 200 });
 }
 
-export const meta: MetaFunction = () => [{ title: "Transactions · Northwind Bank" }];
+export const meta: MetaFunction = ({ matches }) =>
+  pageMeta(matches, {
+    title: "Transactions · Northwind Bank",
+    description: "Every payment in and out of your Northwind Bank account, newest first.",
+  });
 
 export default function Transactions() {
   const view = useLoaderData<TransactionListView>();

@@ -11,7 +11,9 @@ const buildDir = path.resolve(import.meta.dirname, "../../public/build");
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? files(full) : [full];
+    if (statSync(full).isDirectory()) return files(full);
+    // .br/.gz are the build's compressed copies of files read here already (docs/decisions/013).
+    return /\.(?:br|gz)$/.test(name) ? [] : [full];
   });
 }
 
