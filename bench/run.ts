@@ -9,6 +9,7 @@ import { buildFloor } from "./floor";
 import { DOC_FILE, latestBlock, updateDocs } from "./docs";
 import { majorCollections } from "./gc-trace";
 import { measure, type LoadSettings, type Target } from "./load";
+import { formatPhases, phaseSplit } from "./profile-phases";
 import { formatSummary, newestProfile, summarise } from "./profile-summary";
 import { checks, ratios, saveReport, textChecks, textTable, type BenchReport, type Run, type SoakResult } from "./report";
 import { sampleRss } from "./rss";
@@ -105,18 +106,28 @@ class Bench {
     }
   }
 
+  /** A partial run warms only what it measures: a profile then shows those requests alone (docs/performance.md, "Profiles by phase"). */
   async warmUp(): Promise<void> {
     if (this.config.warmupS === 0) return;
     const appCookies = await this.cookies("app");
     const baselineCookies = await this.cookies("baseline");
-    const app = [dashboardDocument(appCookies), dashboardData(appCookies), publicAds(), apiTransactions(appCookies), profileDocument(appCookies), signInPage()];
-    const baseline = [dashboardDocument(baselineCookies), publicAds()];
-    const floor = [dashboardDocument(await this.cookies("floor")), signInPage()];
-    const once = (target: Target, server: Server) =>
-      measure(target, server, { warmupS: 0, durationS: this.config.warmupS, base: this.base(server), connections: this.config.connections });
-    for (const target of app) await once(target, "app");
-    for (const target of baseline) await once(target, "baseline");
-    for (const target of floor) await once(target, "floor");
+    const floorCookies = await this.cookies("floor");
+    const plan: { server: Server; target: Target }[] = [
+      { server: "app", target: dashboardDocument(appCookies) },
+      { server: "app", target: dashboardData(appCookies) },
+      { server: "app", target: publicAds() },
+      { server: "app", target: apiTransactions(appCookies) },
+      { server: "app", target: profileDocument(appCookies) },
+      { server: "app", target: signInPage() },
+      { server: "baseline", target: dashboardDocument(baselineCookies) },
+      { server: "baseline", target: publicAds() },
+      { server: "floor", target: dashboardDocument(floorCookies) },
+      { server: "floor", target: signInPage() },
+    ];
+    for (const { server, target } of plan) {
+      if (!this.wants(target.id)) continue;
+      await measure(target, server, { warmupS: 0, durationS: this.config.warmupS, base: this.base(server), connections: this.config.connections });
+    }
   }
 
   /** "slow" → "slow:off" or "slow:on", after the latency now in force. */
@@ -273,6 +284,7 @@ async function main(): Promise<number> {
   let profile: BenchReport["profile"] = null;
   if (config.profile) {
     profile = {};
+    const splits: Parameters<typeof formatPhases>[0] = [];
     for (const server of ["app", "floor"] as const) {
       const file = newestProfile(profileDir(server), startedAt.getTime());
       if (!file) {
@@ -282,7 +294,11 @@ async function main(): Promise<number> {
       const summary = summarise(file, 30);
       console.log(`\n${server}: ${formatSummary(summary)}`);
       profile[server] = summary;
+      // Shares as ms per request: with --only=<one target>, the profile holds that target's requests alone.
+      const cpu = bench.runs.filter((run) => run.server === server && run.scenario === "main" && run.cpu).map((run) => run.cpu?.msPerRequest ?? 0);
+      splits.push({ name: server, split: phaseSplit(file), cpuMsPerRequest: cpu.length > 0 ? median(cpu) : undefined });
     }
+    if (splits.length > 0) console.log(`\nCPU by phase (shares of busy time after start-up; ms/req = share × the main runs' median CPU per request):\n${formatPhases(splits)}`);
   }
 
   const partial = config.only !== undefined || config.profile;
