@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
 import { logger } from "./logger.server";
@@ -82,9 +82,16 @@ export async function finalizeResponse(context: AppLoadContext, response: Respon
 
 /**
  * Errors thrown by loaders and actions: logged once, with the request id, never
- * with the request's cookies or body. Aborted requests are not errors.
+ * with the request's cookies or body. Aborted requests are not errors, and
+ * neither is what Remix itself refuses as the client's mistake (a method no
+ * route has, a `_data` for another route): those are 4xx, logged as info, so
+ * nobody can flood the error log (docs/decisions/011).
  */
 export const handleError: HandleErrorFunction = (error, { request, context }) => {
   if (request.signal.aborted) return;
+  if (isRouteErrorResponse(error) && error.status < 500) {
+    logger.info({ requestId: context.requestId, status: error.status, path: new URL(request.url).pathname }, "client error");
+    return;
+  }
   logger.error({ requestId: context.requestId, err: error, path: new URL(request.url).pathname }, "unhandled error");
 };

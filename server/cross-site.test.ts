@@ -1,9 +1,10 @@
 import type { AddressInfo } from "node:net";
 import express from "express";
-import { refuseCrossSiteWrites, refusePathTricks } from "./cross-site";
+import { answerErrors, refuseCrossSiteWrites, refusePathTricks, refuseUncarriableMethods } from "./cross-site";
 
 async function serve() {
   const app = express();
+  app.use(refuseUncarriableMethods);
   app.use(refusePathTricks);
   app.use(refuseCrossSiteWrites);
   app.all("*", (_req, res) => {
@@ -47,7 +48,61 @@ describe("refuseCrossSiteWrites", () => {
   });
 });
 
+/** A raw request: fetch would normalise the path (and refuses some methods) before sending it. */
+async function rawStatus(base: string, method: string, path: string) {
+  const { request } = await import("node:http");
+  return new Promise<{ status: number; allow: string | undefined; type: string | undefined; body: string }>((resolve, reject) => {
+    const { hostname, port } = new URL(base);
+    request({ hostname, port, path, method }, (res) => {
+      let body = "";
+      res.on("data", (chunk) => (body += String(chunk)));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, allow: res.headers.allow, type: res.headers["content-type"], body }));
+    })
+      .on("error", reject)
+      .end();
+  });
+}
+
+describe("refuseUncarriableMethods", () => {
+  it.each([
+    ["TRACE", "/", "GET, HEAD, POST"],
+    ["TRACE", "/dashboard?_data=routes%2Fdashboard", "GET, HEAD, POST"],
+    ["TRACE", "/api/ads", "GET, HEAD, OPTIONS"],
+  ])("answers %s %s with 405 and Allow: %s", async (method, path, allow) => {
+    const { base, close } = await serve();
+    try {
+      const answer = await rawStatus(base, method, path);
+      expect([answer.status, answer.allow]).toEqual([405, allow]);
+    } finally {
+      await close();
+    }
+  });
+
+  it("lets every method a Fetch Request can carry through", async () => {
+    const { base, close } = await serve();
+    try {
+      for (const method of ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "PROPFIND"]) {
+        expect((await rawStatus(base, method, "/x")).status, method).toBe(200);
+      }
+    } finally {
+      await close();
+    }
+  });
+});
+
 describe("refusePathTricks", () => {
+  it.each(["/%E0%A4%A", "/%E0%A4", "/%", "/api/%zz"])("refuses the undecodable path %s with 400, in the form its asker reads", async (path) => {
+    const { base, close } = await serve();
+    try {
+      const answer = await rawStatus(base, "GET", path);
+      expect(answer.status).toBe(400);
+      if (path.startsWith("/api/")) expect(answer.type).toContain("application/problem+json");
+      else expect(answer.body).toContain("That address is not valid");
+    } finally {
+      await close();
+    }
+  });
+
   it.each(["/api/%2e%2e/v1/users/me", "/api/%2E%2E/x", "/api/a%2Fb", "/%5Cevil", "/api/%252e%252e/x", "/a/../b"])(
     "refuses the raw path %s with 400 before anything resolves it",
     async (path) => {
@@ -70,6 +125,46 @@ describe("refusePathTricks", () => {
     const { base, close } = await serve();
     try {
       expect((await fetch(`${base}/transactions?cursor=a%2Fb`)).status).toBe(200);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("answerErrors", () => {
+  async function serveErrors() {
+    const app = express();
+    // No path guard in front: Express's own parameter decoding throws its 400.
+    app.get("/p/:id", (_req, res) => void res.send("ok"));
+    app.get("/boom", () => {
+      throw new Error("ours");
+    });
+    app.use(answerErrors);
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    const { port } = server.address() as AddressInfo;
+    return { base: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+  }
+
+  it("answers a client's mistake that Express threw with its 4xx, not a 500", async () => {
+    const { base, close } = await serveErrors();
+    try {
+      const page = await rawStatus(base, "GET", "/p/%E0%A4%A");
+      expect(page.status).toBe(400);
+      expect(page.body).toContain("We could not understand that request");
+      expect((await rawStatus(base, "GET", "/p/%E0%A4%A?_data=routes%2Fp")).type).toContain("application/problem+json");
+    } finally {
+      await close();
+    }
+  });
+
+  it("answers our own errors with 500 and no stack", async () => {
+    const { base, close } = await serveErrors();
+    try {
+      const answer = await rawStatus(base, "GET", "/boom");
+      expect(answer.status).toBe(500);
+      expect(answer.body).not.toContain("ours");
+      expect(answer.body).not.toMatch(/\bat /);
     } finally {
       await close();
     }

@@ -16,11 +16,12 @@ import { markDraining } from "../app/readiness.server";
 import { closeUpstreamPools } from "../services/index.server";
 import { DEMO_CUSTOMERS } from "../upstream";
 import { accessLog } from "./access-log";
-import { refuseCrossSiteWrites, refuseOddHost, refusePathTricks } from "./cross-site";
+import { answerErrors, refuseCrossSiteWrites, refuseOddHost, refusePathTricks, refuseUncarriableMethods } from "./cross-site";
 import { startEmbeddedStandinsIfUnconfigured } from "./embedded";
 import { publicAdsFastPath } from "./public-ads";
 import { remixHandler } from "./remix-handler";
 import { serverEntry } from "./server-entry";
+import { settleUnreadBody } from "./unread-body";
 import { identifyAndProtect, requestContext } from "./request-context";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -58,6 +59,8 @@ app.disable("x-powered-by");
 // X-Forwarded-* are read by clientFacts (server/client.ts), with TRUST_PROXY hops, not by Express.
 app.use(identifyAndProtect(env.TRUST_PROXY));
 app.use(accessLog);
+// Odd requests get a 4xx here, never a 500 further on (docs/decisions/011).
+app.use(refuseUncarriableMethods);
 app.use(refusePathTricks);
 app.use(refuseOddHost);
 
@@ -74,15 +77,11 @@ app.use(refuseCrossSiteWrites);
 
 app.all("*", remixHandler({ build: () => build, mode: isDev ? "development" : env.NODE_ENV, getLoadContext: requestContext }));
 
-// The last resort: logged once with the request id, answered without a stack.
-app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
-  logger.error({ requestId: res.locals.requestId, err: error }, "unhandled server error");
-  if (res.headersSent) return next(error);
-  res.status(500).type("text/plain").send("Something went wrong on our side. Please try again in a moment.\n");
-});
+app.use(answerErrors);
 
 const adsFastPath = publicAdsFastPath({ answer: () => serverEntry(build).answerPublicAds, trustedHops: env.TRUST_PROXY });
 const server = createServer((req, res) => {
+  settleUnreadBody(req, res);
   if (!adsFastPath(req, res)) app(req, res);
 });
 server.keepAliveTimeout = 65_000;

@@ -36,7 +36,7 @@ beforeAll(async () => {
     }),
     launchServer({ ADS_ALLOWED_ORIGINS: PARTNER, ADS_RATE_LIMIT_PER_MIN: String(PROXIED_LIMIT), TRUST_PROXY: "1" }),
   ]);
-}, 30_000);
+}, 90_000);
 
 afterAll(() => {
   direct?.child.kill("SIGTERM");
@@ -423,9 +423,9 @@ describe("what the fast path leaves to Express and Remix", () => {
     expectPartnerSecurityHeaders(reply, "cross-site POST");
   });
 
-  it("does not take /api/adsx: that is the API allowlist's 404, not ads", async () => {
+  it("does not take /api/adsx: that is the API allowlist's (401 without a session), not ads", async () => {
     const reply = await call(direct, "/api/adsx?placement=sidebar");
-    expect(reply.status).toBe(404);
+    expect(reply.status).toBe(401);
     expect(reply.body).not.toContain('"ads"');
     expect(reply.headers["cross-origin-resource-policy"]).toBe("same-origin");
   });

@@ -1,3 +1,4 @@
+import { PassThrough } from "node:stream";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import {
   createReadableStreamFromReadable,
@@ -53,7 +54,11 @@ function toFetchRequest(req: ExpressRequest, res: ExpressResponse): Request {
   }
   const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal: controller.signal };
   if (req.method !== "GET" && req.method !== "HEAD") {
-    init.body = createReadableStreamFromReadable(req);
+    // Through a PassThrough: a handler that stops reading (the form size limit)
+    // cancels the stream, and Remix's adapter destroys its source on cancel. That
+    // must not be the socket, or the 413 never leaves; settleUnreadBody deals
+    // with what is left once the answer has gone (server/unread-body.ts).
+    init.body = createReadableStreamFromReadable(req.pipe(new PassThrough()));
     init.duplex = "half";
   }
   return new Request(url, init);

@@ -48,6 +48,9 @@ export async function handleApi(request: Request, context: AppLoadContext): Prom
   if (hasPathTricks(rawPath)) {
     return problem(400, "Bad Request", "The path is not valid.");
   }
+  // No session → 401 whatever else the request says: the client's cue to sign in.
+  const session = requestSession(request, context);
+  if (!(await session.get())) return problem(401, "Unauthorized", "Sign in to use this API.");
   const candidates = ROUTES.filter((route) => route.path === url.pathname);
   if (candidates.length === 0) return problem(404, "Not Found", "There is no such API.");
   const route = candidates.find((candidate) => candidate.method === request.method);
@@ -59,8 +62,6 @@ export async function handleApi(request: Request, context: AppLoadContext): Prom
   // A header a cross-site form cannot send: a second CSRF fence next to the Origin check.
   if (request.headers.get("x-csrf") !== "1") return problem(403, "Forbidden", "The X-CSRF: 1 header is required.");
 
-  const session = requestSession(request, context);
-  if (!(await session.get())) return problem(401, "Unauthorized", "Sign in to use this API.");
   try {
     return await route.handle(session, url);
   } catch (error) {

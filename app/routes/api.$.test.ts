@@ -26,13 +26,27 @@ describe("/api/transactions", () => {
     expect(response.headers.get("cache-control")).toBe("private, no-store");
   });
 
-  it("answers 401 JSON without a session: never a redirect", async () => {
-    const response = await get("/api/transactions", "");
-    expect(response.status).toBe(401);
-    expect(await problemOf(response)).toMatchObject({ status: 401, title: "Unauthorized" });
+  it.each([
+    ["with X-CSRF", CSRF],
+    ["without X-CSRF", {}],
+    ["with a wrong X-CSRF", { "x-csrf": "0" }],
+  ])("answers 401 JSON without a session, %s: never a redirect", async (_case, headers) => {
+    for (const path of ["/api/transactions", "/api/nope"]) {
+      const response = await get(path, "", headers);
+      expect(response.status, path).toBe(401);
+      expect(await problemOf(response)).toMatchObject({ status: 401, title: "Unauthorized" });
+    }
+    const post = await call(action, buildRequest("/api/transactions", { method: "POST", headers }));
+    expect(post.status).toBe(401);
   });
 
-  it("answers 403 without the X-CSRF header", async () => {
+  it("answers 401 for a cookie that no longer opens, and clears it", async () => {
+    const response = await get("/api/transactions", "session=forged.value", {});
+    expect(response.status).toBe(401);
+    expect(response.headers.get("set-cookie")).toMatch(/^session=; Max-Age=0/);
+  });
+
+  it("answers 403 with a session but without the X-CSRF header", async () => {
     const response = await get("/api/transactions", await signInAs("ada"), {});
     expect(response.status).toBe(403);
     expect((await problemOf(response)).detail).toContain("X-CSRF");

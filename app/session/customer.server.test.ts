@@ -4,6 +4,7 @@ import { loader as rootLoader } from "~/root";
 import { buildRequest, call, cookieFrom, testContext } from "../../tests/support/remix";
 import { readSession, rewriteSession, signInAs } from "../../tests/support/session";
 import { standins } from "../../tests/support/standins";
+import { touchIntervalMs } from "./customer.server";
 import { getSessionRuntime } from "./runtime.server";
 
 const tokenCalls = () => standins.requests.filter((request) => request.path === "/oauth/token").length;
@@ -54,7 +55,7 @@ describe("session lifetimes", () => {
     expect((await dashboard(old)).status).toBe(302);
   });
 
-  it("rolls the idle timeout: an active session's cookie is renewed (at most once a minute)", async () => {
+  it("rolls the idle timeout: an active session's cookie is renewed (once a quarter of the idle timeout, at most a minute, has passed)", async () => {
     const cookie = await signInAs("ada");
     const fresh = await dashboard(cookie);
     expect(fresh.headers.get("set-cookie")).toBeNull();
@@ -164,5 +165,21 @@ describe("token refresh", () => {
     expect(response.status).toBe(200);
     expect(tokenCalls() - before).toBe(1);
     expect(response.headers.get("set-cookie")).toMatch(/^session=/);
+  });
+});
+
+describe("touchIntervalMs", () => {
+  it.each([
+    [1_800_000, 60_000],
+    [240_000, 60_000],
+    [200_000, 50_000],
+    [10_000, 2_500],
+    [1_000, 250],
+  ])("writes last-seen for a %i ms idle timeout once %i ms have passed: a quarter, at most a minute", (idle, interval) => {
+    expect(touchIntervalMs(idle)).toBe(interval);
+  });
+
+  it("always leaves room for activity to keep a session alive: the interval is well under the idle timeout", () => {
+    for (let idleS = 1; idleS <= 7_200; idleS += 7) expect(touchIntervalMs(idleS * 1000)).toBeLessThanOrEqual((idleS * 1000) / 4);
   });
 });
