@@ -9,6 +9,8 @@ export default {
     v3_fetcherPersist: true,
     v3_relativeSplatPath: true,
     v3_throwAbortReason: true,
+    // One `.data` request per navigation, turbo-stream on the wire (docs/decisions/012).
+    v3_singleFetch: true,
     // The whole manifest up front, cached as one file (docs/decisions/009).
     v3_lazyRouteDiscovery: false,
   },

@@ -11,7 +11,14 @@ import { appendSessionCookie } from "./session/customer.server";
 // build's ads runtime, the one the Remix route uses too.
 export { answerPublicAds } from "./ads/endpoint.server";
 
-const ABORT_DELAY_MS = 5_000;
+/**
+ * How long single fetch waits for a loader's promises before it gives up on
+ * them (Remix reads this export; its own default is 4950 ms). Nothing here
+ * returns promises in its data, so this only bounds the unexpected.
+ */
+export const streamTimeout = 5_000;
+/** The render is aborted after the data stream had its chance to reject what it still waits for. */
+const ABORT_DELAY_MS = streamTimeout + 1_000;
 
 /**
  * Renders the whole document, then answers with it in one piece. Streaming the
@@ -45,7 +52,7 @@ export default async function handleRequest(
     });
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} nonce={nonce} />
+        <RemixServer context={remixContext} url={request.url} nonce={nonce} />
       </NonceProvider>,
       {
         nonce,
@@ -93,5 +100,15 @@ export const handleError: HandleErrorFunction = (error, { request, context }) =>
     logger.info({ requestId: context.requestId, status: error.status, path: new URL(request.url).pathname }, "client error");
     return;
   }
+  if (isLegacyDataRequestWarning(error)) {
+    // A client's choice (an old tab's bundle, a script), not our error: Remix still answers it.
+    logger.info({ requestId: context.requestId, path: new URL(request.url).pathname }, "?_data request under single fetch");
+    return;
+  }
   logger.error({ requestId: context.requestId, err: error, path: new URL(request.url).pathname }, "unhandled error");
 };
+
+/** Remix reports each `?_data` request through handleError once single fetch is on. */
+function isLegacyDataRequestWarning(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith("Warning: Single fetch-enabled apps should not be making ?_data requests");
+}

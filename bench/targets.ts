@@ -25,9 +25,10 @@ export function dashboardDocument(cookies: readonly string[]): Target {
 export function dashboardData(cookies: readonly string[]): Target {
   return {
     id: "dashboard-data",
-    label: "GET /dashboard?_data (client navigation)",
+    // Single fetch: a client navigation asks every loader of the page in one request (docs/decisions/012).
+    label: "GET /dashboard.data (client navigation)",
     method: "GET",
-    path: "/dashboard?_data=routes%2Fdashboard",
+    path: "/dashboard.data",
     variants: signedIn(cookies),
     expectStatus: 200,
   };

@@ -30,12 +30,12 @@ describe("refuseCrossSiteWrites", () => {
       expect(document.status).toBe(403);
       expect(await document.text()).toContain("Cross-site requests are refused");
 
-      const data = await fetch(`${base}/payments/new?_data=routes%2Fpayments.new`, {
-        method: "POST",
-        headers: { origin: "https://evil.example" },
-      });
-      expect(data.status).toBe(403);
-      expect(data.headers.get("content-type")).toContain("application/problem+json");
+      // Single fetch's data request (what the app's own scripts send) and the `?_data` one before it.
+      for (const path of ["/payments/new.data", "/_root.data?index", "/payments/new?_data=routes%2Fpayments.new"]) {
+        const data = await fetch(`${base}${path}`, { method: "POST", headers: { origin: "https://evil.example" } });
+        expect(data.status, path).toBe(403);
+        expect(data.headers.get("content-type"), path).toContain("application/problem+json");
+      }
 
       const fetcher = await fetch(`${base}/api/transactions`, {
         method: "POST",

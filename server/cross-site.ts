@@ -15,6 +15,11 @@ export function refuseCrossSiteWrites(req: Request, res: Response, next: NextFun
   refuse(req, res, 403, "Cross-site requests are refused.", "Cross-site requests are refused. Please use the form on our site.");
 }
 
+/** A request of Remix's client (single fetch's `.data` URLs; `?_data` from a bundle before it): it reads problem+json, not a page. */
+function isDataRequest(req: Request): boolean {
+  return req.path.endsWith(".data") || req.query._data !== undefined;
+}
+
 /**
  * Refuses a Host header that is not a plain host[:port]: the request URL is built
  * from it, and `a@evil.example` or `evil.example/x` would change what it means.
@@ -76,7 +81,7 @@ export function answerErrors(error: unknown, req: Request, res: Response, next: 
  * Remix data requests, a short sentence for a person's browser.
  */
 function refuse(req: Request, res: Response, status: number, detail: string, sentence: string) {
-  if (req.path.startsWith("/api/") || req.query._data !== undefined) {
+  if (req.path.startsWith("/api/") || isDataRequest(req)) {
     sendProblem(res, status, STATUS_CODES[status] ?? "Error", detail);
   } else {
     res.status(status).set("Cache-Control", "no-store").type("text/plain").send(sentence + "\n");

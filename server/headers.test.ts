@@ -19,7 +19,8 @@ describe("security headers", () => {
   it.each([
     ["a document", "/"],
     ["a form page", "/login"],
-    ["a data request", "/login?_data=routes%2Flogin"],
+    ["a data request", "/login.data"],
+    ["a data request before single fetch", "/login?_data=routes%2Flogin"],
     ["a resource route", "/healthz"],
     ["a 404 page", "/no-such-page"],
     ["a redirect", "/dashboard"],
@@ -82,6 +83,9 @@ describe("security headers", () => {
 describe("failure hygiene in production", () => {
   it.each([
     ["an unknown data route", "/?_data=routes%2Fnope", {}],
+    ["a data request for no page", "/nope.data", {}],
+    ["a data request for a resource route", "/healthz.data", {}],
+    ["a data request of a bad cursor", "/transactions.data?cursor=%00%01", {}],
     ["a POST to a page without an action", "/", { method: "POST", headers: { origin: "x" } }],
     ["a POST without an Origin to a page without an action", "/profile", { method: "POST" }],
     ["a malformed cookie", "/dashboard", { headers: { cookie: "session=%E0%A4%A; __Host-session=x" } }],

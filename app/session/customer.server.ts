@@ -252,9 +252,14 @@ export class RequestSession {
   }
 }
 
-/** The page the customer asked for, without Remix's `_data` parameter. */
+/**
+ * The page the customer asked for, without Remix's own parameters: `_routes`
+ * (single fetch's loaders to run; Remix already took `.data` off the path) and
+ * `_data` (the data requests of Remix before single fetch, still answered).
+ */
 function pathOf(url: URL): string {
   const search = new URLSearchParams(url.search);
+  search.delete("_routes");
   search.delete("_data");
   const query = search.toString();
   return url.pathname + (query ? `?${query}` : "");

@@ -1,5 +1,5 @@
 import { expect, test, type Page, type Request, type TestInfo } from "@playwright/test";
-import { DEMO, expectSignedOut, fillPayment, minorUnits, ready, signIn, snap } from "./support";
+import { DEMO, expectSignedOut, fillPayment, minorUnits, pageOf, ready, signIn, snap } from "./support";
 
 /**
  * The customer pages, each scenario with JavaScript on (client-side navigation,
@@ -57,12 +57,12 @@ async function dashboardBalance(page: Page, javaScript: boolean): Promise<number
   return minorUnits(await balance.innerText());
 }
 
-/** POSTs to the payment form's action, with JavaScript (fetch, `?_data=`) or without (a document). */
+/** POSTs to the payment form's action, with JavaScript (fetch of `/payments/new.data`) or without (a document). */
 function isPaymentPost(request: Request) {
-  return request.method() === "POST" && new URL(request.url()).pathname === "/payments/new";
+  return request.method() === "POST" && pageOf(request.url()) === "/payments/new";
 }
 
-/** Sends the form and returns the status of the POST (a 303 for the document; Remix's data request answers 204 + X-Remix-Redirect). */
+/** Sends the form and returns the status of the POST (a 303 for the document; single fetch answers a redirect with 202). */
 async function submitPayment(page: Page): Promise<number> {
   const [response] = await Promise.all([
     page.waitForResponse((response) => isPaymentPost(response.request())),
@@ -308,7 +308,7 @@ test.describe("send 12.50: the balance drops once", () => {
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
       await page.route(
-        (url) => url.pathname === "/payments/new",
+        (url) => pageOf(url.href) === "/payments/new",
         async (route) => {
           if (route.request().method() !== "POST") return route.fallback();
           posts.push(route.request());

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ready, signIn, snap } from "./support";
+import { pageOf, ready, signIn, snap } from "./support";
 
 /**
  * Project "degraded" (playwright.config.ts): a server whose Transactions stand-in
@@ -29,7 +29,7 @@ for (const javaScript of [true, false]) {
 
       // "Try again" reloads the dashboard (still down here): the same page, still 200.
       const [retry] = await Promise.all([
-        page.waitForResponse((candidate) => new URL(candidate.url()).pathname === "/dashboard"),
+        page.waitForResponse((candidate) => pageOf(candidate.url()) === "/dashboard"),
         recent.getByRole("link", { name: "Try again" }).click(),
       ]);
       expect(retry.status()).toBe(200);

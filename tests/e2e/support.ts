@@ -43,6 +43,17 @@ export function inBothModes(define: (mode: { javaScript: boolean }) => void) {
   }
 }
 
+/**
+ * The page a request is for. With JavaScript, Remix's single fetch asks for
+ * `/page.data` (`/_root.data` for `/`) and answers a redirect with 202 and the
+ * target in its body; without, the document asks for `/page` itself.
+ */
+export function pageOf(url: string): string {
+  const { pathname } = new URL(url);
+  if (pathname === "/_root.data") return "/";
+  return pathname.endsWith(".data") ? pathname.slice(0, -".data".length) : pathname;
+}
+
 /** The session cookie the browser context holds, if any. */
 export async function sessionCookie(context: BrowserContext): Promise<Cookie | undefined> {
   return (await context.cookies()).find((cookie) => cookie.name === SESSION_COOKIE);

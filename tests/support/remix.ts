@@ -44,8 +44,11 @@ type RouteFunction = (args: LoaderFunctionArgs & ActionFunctionArgs) => unknown;
 
 /**
  * Calls a loader or action as Remix and entry.server would and always gives back
- * a `Response`: thrown responses (redirects, 4xx) are returned, plain data is
- * wrapped as JSON, and the session's cookie change is written on the way out.
+ * a `Response`: thrown responses (redirects, 4xx) are returned, plain data and
+ * `data(value, init)` results (returned or thrown) become JSON with their status
+ * and headers, and the session's cookie change is written on the way out. (On the
+ * wire single fetch sends turbo-stream, which keeps Dates and Maps; views here are
+ * plain JSON either way, and tests/support/single-fetch.ts reads the real format.)
  */
 export async function call(
   fn: RouteFunction,
@@ -55,14 +58,30 @@ export async function call(
   const context = options.context ?? testContext();
   let response: Response;
   try {
-    const result = await fn({ request, params: options.params ?? {}, context });
-    response = result instanceof Response ? result : Response.json(result);
+    response = asResponse(await fn({ request, params: options.params ?? {}, context }));
   } catch (thrown) {
-    if (!(thrown instanceof Response)) throw thrown;
-    response = thrown;
+    if (!(thrown instanceof Response) && !isDataWithInit(thrown)) throw thrown;
+    response = asResponse(thrown);
   }
   await appendSessionCookie(context, response.headers);
   return response;
+}
+
+/** What `data(value, init)` from @remix-run/node returns (the router's own check: its `type` tag). */
+interface DataWithInit {
+  type: "DataWithResponseInit";
+  data: unknown;
+  init: ResponseInit | null;
+}
+
+function isDataWithInit(value: unknown): value is DataWithInit {
+  return typeof value === "object" && value !== null && "type" in value && value.type === "DataWithResponseInit" && "data" in value && "init" in value;
+}
+
+function asResponse(result: unknown): Response {
+  if (result instanceof Response) return result;
+  if (isDataWithInit(result)) return Response.json(result.data, result.init ?? undefined);
+  return Response.json(result);
 }
 
 /** The `name=value` pairs of a response's `Set-Cookie` headers, ready to send back. */
