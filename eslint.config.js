@@ -3,7 +3,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/", "public/build/", "node_modules/", "test-results/", "playwright-report/", "bench/results/"] },
+  { ignores: ["build/", "public/build/", "node_modules/", "test-results/", "playwright-report/", "bench/results/", "bench/floor/build/", "bench/floor/public/build/", "bench/floor/.cache/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,12 +6,12 @@ import type { BenchReport, Run } from "./report";
 /**
  * The chart in docs/performance.md, drawn from a results file as plain SVG (no
  * chart library, no external service): per run, throughput on the left and
- * p50/p99 latency on the right (log scales), grouped by scenario, app and baseline in two colours.
+ * p50/p99 latency on the right (log scales), grouped by scenario, app, baseline and floor in three colours.
  *
  *   node --import tsx bench/chart.ts [bench/results/latest.json] [docs/performance-chart.svg]
  */
 
-const COLORS: Record<string, string> = { app: "#2f6fdf", baseline: "#9aa5b1" };
+const COLORS: Record<string, string> = { app: "#2f6fdf", baseline: "#9aa5b1", floor: "#e39b2d" };
 const WIDTH = 1000;
 const LABEL_X = 28;
 const RPS_X = 350;
@@ -81,7 +81,7 @@ export function renderChart(report: BenchReport): string {
   const bottom = TOP + groups.reduce((sum, group) => sum + GROUP_H + group.runs.length * ROW_H, 0);
   const height = bottom + 50;
   const ratioText = report.ratios
-    .map((r) => `${r.target}: app/baseline ${r.rps ?? "–"}× req/s, ${r.cpuPerRequest ?? "–"}× CPU per request`)
+    .map((r) => `${r.target}: app/${r.versus ?? "baseline"} ${r.rps ?? "–"}× req/s`)
     .join(" · ");
 
   const parts: string[] = [
@@ -111,7 +111,8 @@ export function renderChart(report: BenchReport): string {
   const errors = report.runs.reduce((sum, run) => sum + run.errors + run.timeouts + run.unexpected, 0);
   parts.push(`<rect x="16" y="${legendY - 10}" width="12" height="12" fill="${COLORS.app}"/>`, text(34, legendY, "app (Remix BFF)"));
   parts.push(`<rect x="150" y="${legendY - 10}" width="12" height="12" fill="${COLORS.baseline}"/>`, text(168, legendY, "baseline (node:http + undici)"));
-  parts.push(text(380, legendY, `errors, timeouts and unexpected statuses in all runs: ${errors}`, 'fill="#444"'));
+  parts.push(`<rect x="370" y="${legendY - 10}" width="12" height="12" fill="${COLORS.floor}"/>`, text(388, legendY, "floor (bare Remix, remix-serve)"));
+  parts.push(text(580, legendY, `errors, timeouts and unexpected statuses in all runs: ${errors}`, 'fill="#444"'));
   parts.push("</svg>");
   return parts.join("\n") + "\n";
 }

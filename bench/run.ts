@@ -5,21 +5,25 @@ import path from "node:path";
 import { SERVICE_NAMES, type PerService } from "../upstream";
 import { renderChart } from "./chart";
 import { readConfig, type BenchConfig } from "./config";
+import { buildFloor } from "./floor";
 import { DOC_FILE, latestBlock, updateDocs } from "./docs";
 import { majorCollections } from "./gc-trace";
 import { measure, type LoadSettings, type Target } from "./load";
+import { formatPhases, phaseSplit } from "./profile-phases";
 import { formatSummary, newestProfile, summarise } from "./profile-summary";
 import { checks, ratios, saveReport, textChecks, textTable, type BenchReport, type Run, type SoakResult } from "./report";
 import { sampleRss } from "./rss";
 import { DEMO_LOGINS, signIn } from "./sign-in";
-import { PROFILE_DIR, RESULTS_DIR, ROOT, startStack, type Stack } from "./stack";
+import { profileDir, RESULTS_DIR, ROOT, startStack, type Server, type Stack } from "./stack";
 import { median, round } from "./stats";
 import { apiTransactions, dashboardData, dashboardDocument, profileDocument, publicAds, signInPage, signInPost } from "./targets";
 
 /**
- * `npm run bench`: the app against a hand-written baseline, both against the same
- * stand-ins, one target at a time. See docs/performance.md for what is measured
- * and why; settings are BENCH_* variables and --soak / --profile / --only=… / --label=….
+ * `npm run bench`: the app against a hand-written baseline (both against the same
+ * stand-ins) and against the Remix floor (a bare Remix app, bench/floor.ts), one
+ * target at a time. See docs/performance.md for what is measured and why;
+ * settings are BENCH_* variables and --soak / --profile / --only=… (e.g.
+ * --only=documents) / --label=….
  */
 
 // Long enough for V8 to size its old generation for this load: RSS climbs for ~30 s before it levels off.
@@ -53,23 +57,23 @@ class Bench {
     return !this.config.only || keys.some((key) => this.config.only?.includes(key));
   }
 
-  base(server: "app" | "baseline"): string {
-    return server === "app" ? this.stack.appBase : this.stack.baselineBase;
+  base(server: Server): string {
+    return { app: this.stack.appBase, baseline: this.stack.baselineBase, floor: this.stack.floorBase }[server];
   }
 
-  settings(server: "app" | "baseline", connections = this.config.connections): LoadSettings {
+  settings(server: Server, connections = this.config.connections): LoadSettings {
     return {
       base: this.base(server),
       connections,
       durationS: this.config.durationS,
       warmupS: this.config.warmupS,
-      pid: server === "app" ? this.stack.app.pid : this.stack.baseline.pid,
+      pid: this.stack[server].pid,
       acceptEncoding: this.config.acceptEncoding,
     };
   }
 
   /** Fresh sessions for every run: see SOAK_SEGMENT_S. */
-  cookies(server: "app" | "baseline"): Promise<string[]> {
+  cookies(server: Server): Promise<string[]> {
     return Promise.all(DEMO_LOGINS.map((login) => signIn(this.base(server), login)));
   }
 
@@ -85,33 +89,46 @@ class Bench {
     return run;
   }
 
-  async run(scenario: string, server: "app" | "baseline", target: (cookies: string[]) => Target, connections?: number): Promise<Run> {
+  async run(scenario: string, server: Server, target: (cookies: string[]) => Target, connections?: number): Promise<Run> {
     const cookies = await this.cookies(server);
     return this.record(scenario, await measure(target(cookies), server, this.settings(server, connections)));
   }
 
   /**
-   * App and baseline back to back, `rounds` times, the order alternating: drift in
-   * the machine's load (other processes, the VM's neighbours) hits both alike, and
-   * the ratio is the median of the rounds' ratios (report.ts), not one pair's.
+   * The app and the servers it is compared with back to back, `rounds` times, the
+   * order reversed every other round: drift in the machine's load (other
+   * processes, the VM's neighbours) hits all alike, and each ratio is the median
+   * of the rounds' ratios (report.ts), not one pair's.
    */
-  async rounds(target: (cookies: string[]) => Target): Promise<void> {
+  async rounds(target: (cookies: string[]) => Target, servers: readonly Server[]): Promise<void> {
     for (let round = 0; round < this.config.rounds; round++) {
-      const order = round % 2 === 0 ? (["app", "baseline"] as const) : (["baseline", "app"] as const);
+      const order = round % 2 === 0 ? servers : [...servers].reverse();
       for (const server of order) await this.run("main", server, target);
     }
   }
 
+  /** A partial run warms only what it measures: a profile then shows those requests alone (docs/performance.md, "Profiles by phase"). */
   async warmUp(): Promise<void> {
     if (this.config.warmupS === 0) return;
     const appCookies = await this.cookies("app");
     const baselineCookies = await this.cookies("baseline");
-    const app = [dashboardDocument(appCookies), dashboardData(appCookies), publicAds(), apiTransactions(appCookies), profileDocument(appCookies), signInPage()];
-    const baseline = [dashboardDocument(baselineCookies), publicAds()];
-    const once = (target: Target, server: "app" | "baseline") =>
-      measure(target, server, { ...this.settings(server), warmupS: 0, durationS: this.config.warmupS, pid: undefined });
-    for (const target of app) await once(target, "app");
-    for (const target of baseline) await once(target, "baseline");
+    const floorCookies = await this.cookies("floor");
+    const plan: { server: Server; target: Target }[] = [
+      { server: "app", target: dashboardDocument(appCookies) },
+      { server: "app", target: dashboardData(appCookies) },
+      { server: "app", target: publicAds() },
+      { server: "app", target: apiTransactions(appCookies) },
+      { server: "app", target: profileDocument(appCookies) },
+      { server: "app", target: signInPage() },
+      { server: "baseline", target: dashboardDocument(baselineCookies) },
+      { server: "baseline", target: publicAds() },
+      { server: "floor", target: dashboardDocument(floorCookies) },
+      { server: "floor", target: signInPage() },
+    ];
+    for (const { server, target } of plan) {
+      if (!this.wants(target.id)) continue;
+      await measure(target, server, { warmupS: 0, durationS: this.config.warmupS, base: this.base(server), connections: this.config.connections });
+    }
   }
 
   /** "slow" → "slow:off" or "slow:on", after the latency now in force. */
@@ -203,17 +220,16 @@ async function measureAll(bench: Bench, config: BenchConfig): Promise<SoakResult
   await bench.warmUp();
 
   console.log(`\nbench: main runs, ${config.connections} connections, ${latencyMs} ms per upstream call`);
-  if (bench.wants("dashboard-document", "main")) await bench.rounds(dashboardDocument);
-  if (bench.wants("ads", "main")) await bench.rounds(publicAds);
+  if (bench.wants("dashboard-document", "main")) await bench.rounds(dashboardDocument, ["app", "baseline", "floor"]);
+  if (bench.wants("sign-in-page", "main")) await bench.rounds(signInPage, ["app", "floor"]);
+  if (bench.wants("ads", "main")) await bench.rounds(publicAds, ["app", "baseline"]);
   if (bench.wants("dashboard-data", "main")) await bench.run("main", "app", dashboardData);
   if (bench.wants("api-transactions", "main")) await bench.run("main", "app", apiTransactions);
   if (bench.wants("sign-in", "main")) await bench.run("main", "app", () => signInPost(bench.base("app")));
-  if (bench.wants("sign-in-page", "main")) await bench.run("main", "app", signInPage);
 
   if (bench.wants("dashboard-document", "overhead")) {
-    console.log(`\nbench: overhead, ${overheadConnections} connections`);
-    await bench.run("overhead", "app", dashboardDocument, overheadConnections);
-    await bench.run("overhead", "baseline", dashboardDocument, overheadConnections);
+    console.log(`\nbench: overhead, ${overheadConnections} connection(s)`);
+    for (const server of ["app", "baseline", "floor"] as const) await bench.run("overhead", server, dashboardDocument, overheadConnections);
   }
 
   if (bench.wants("slow", "mixed")) {
@@ -244,11 +260,13 @@ async function measureAll(bench: Bench, config: BenchConfig): Promise<SoakResult
 
 async function main(): Promise<number> {
   const startedAt = new Date();
-  const config = readConfig(process.argv.slice(2), { ports: { app: 3900, baseline: 3901, standins: 4901 } });
+  const config = readConfig(process.argv.slice(2));
   const loadAvgStart = os.loadavg();
   console.log(`bench: load average ${loadAvgStart.map((l) => l.toFixed(2)).join(" ")} on ${os.cpus().length} cores` +
     (loadAvgStart[0] !== undefined && loadAvgStart[0] > os.cpus().length ? " (the machine is busy: expect noisy numbers)" : ""));
   if (config.build) build();
+  // The floor is small (about a second): built whenever the app is, and always on a clean checkout.
+  buildFloor({ onlyIfMissing: !config.build });
 
   const stack = await startStack({
     latencyMs: uniform(config.latencyMs),
@@ -266,13 +284,22 @@ async function main(): Promise<number> {
 
   let profile: BenchReport["profile"] = null;
   if (config.profile) {
-    const file = newestProfile(PROFILE_DIR, startedAt.getTime());
-    if (file) {
-      profile = summarise(file, 30);
-      console.log(`\n${formatSummary(profile)}`);
-    } else {
-      console.error("bench: --profile given but the app wrote no .cpuprofile");
+    profile = {};
+    const splits: Parameters<typeof formatPhases>[0] = [];
+    for (const server of ["app", "floor"] as const) {
+      const file = newestProfile(profileDir(server), startedAt.getTime());
+      if (!file) {
+        console.error(`bench: --profile given but the ${server} wrote no .cpuprofile`);
+        continue;
+      }
+      const summary = summarise(file, 30);
+      console.log(`\n${server}: ${formatSummary(summary)}`);
+      profile[server] = summary;
+      // Shares as ms per request: with --only=<one target>, the profile holds that target's requests alone.
+      const cpu = bench.runs.filter((run) => run.server === server && run.scenario === "main" && run.cpu).map((run) => run.cpu?.msPerRequest ?? 0);
+      splits.push({ name: server, split: phaseSplit(file), cpuMsPerRequest: cpu.length > 0 ? median(cpu) : undefined });
     }
+    if (splits.length > 0) console.log(`\nCPU by phase (shares of busy time after start-up; ms/req = share × the main runs' median CPU per request):\n${formatPhases(splits)}`);
   }
 
   const partial = config.only !== undefined || config.profile;
@@ -313,7 +340,7 @@ async function main(): Promise<number> {
 
   console.log(`\n${textTable(report.runs)}\n`);
   console.log(
-    `ratios app/baseline: ${report.ratios.map((r) => `${r.target} ${r.rps ?? "–"}× req/s (CPU per request baseline/app ${r.cpuPerRequest ?? "–"}×)`).join(", ")}`,
+    `ratios: ${report.ratios.map((r) => `${r.target} app/${r.versus} ${r.rps ?? "–"}× req/s [${r.rounds.join(", ")}] (CPU per request ${r.versus}/app ${r.cpuPerRequest ?? "–"}×)`).join(", ")}`,
   );
   console.log(`goals:\n${textChecks(report.checks)}`);
   const file = saveReport(report, RESULTS_DIR);

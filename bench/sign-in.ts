@@ -20,6 +20,8 @@ export async function signIn(base: string, login: DemoLogin): Promise<string> {
     headers: { "content-type": "application/x-www-form-urlencoded", origin: base },
     body: loginForm(login),
     redirect: "manual",
+    // A hung sign-in should fail the run, not stall it.
+    signal: AbortSignal.timeout(30_000),
   });
   await response.arrayBuffer();
   const cookie = response.headers

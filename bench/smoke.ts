@@ -1,9 +1,11 @@
 import { spawnSync } from "node:child_process";
 import { SERVICE_NAMES } from "../upstream";
+import { readConfig } from "./config";
+import { buildFloor } from "./floor";
 import { measure, type Target } from "./load";
 import { stopAll } from "./processes";
 import { DEMO_LOGINS, signIn } from "./sign-in";
-import { ROOT, startStack } from "./stack";
+import { ROOT, startStack, type Server } from "./stack";
 import { apiTransactions, dashboardData, dashboardDocument, publicAds, signInPage, signInPost } from "./targets";
 
 /**
@@ -12,7 +14,7 @@ import { apiTransactions, dashboardData, dashboardDocument, publicAds, signInPag
  * no timing is judged (this runs in CI on a shared machine). Exit 0 or 1, and
  * every server it started is gone either way.
  *
- * Its own ports (3902/3903, ephemeral stand-ins), so it can run beside `npm run bench`.
+ * Free ports of its own (BENCH_*_PORT to choose), so it can run beside `npm run bench`.
  */
 
 const DURATION_S = 2;
@@ -20,17 +22,15 @@ const CONNECTIONS = 5;
 
 async function main(): Promise<boolean> {
   const started = performance.now();
-  if (process.env.BENCH_SKIP_BUILD !== "1" && !process.argv.includes("--no-build")) {
+  const { build, ports } = readConfig(process.argv.slice(2));
+  if (build) {
     const result = spawnSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
     if (result.status !== 0) throw new Error(`npm run build failed (exit ${result.status})`);
   }
+  buildFloor({ onlyIfMissing: !build });
   const stack = await startStack({
     latencyMs: Object.fromEntries(SERVICE_NAMES.map((name) => [name, 20])),
-    ports: {
-      app: Number(process.env.BENCH_APP_PORT ?? 3902),
-      baseline: Number(process.env.BENCH_BASELINE_PORT ?? 3903),
-      standins: "auto",
-    },
+    ports,
     cpuProfile: false,
     logPrefix: "smoke-",
   });
@@ -40,8 +40,9 @@ async function main(): Promise<boolean> {
     const cookies = {
       app: await Promise.all(DEMO_LOGINS.map((login) => signIn(stack.appBase, login))),
       baseline: await Promise.all(DEMO_LOGINS.map((login) => signIn(stack.baselineBase, login))),
+      floor: await Promise.all(DEMO_LOGINS.map((login) => signIn(stack.floorBase, login))),
     };
-    const plan: { server: "app" | "baseline"; target: Target }[] = [
+    const plan: { server: Server; target: Target }[] = [
       { server: "app", target: dashboardDocument(cookies.app) },
       { server: "app", target: dashboardData(cookies.app) },
       { server: "app", target: publicAds() },
@@ -50,9 +51,12 @@ async function main(): Promise<boolean> {
       { server: "app", target: signInPage() },
       { server: "baseline", target: dashboardDocument(cookies.baseline) },
       { server: "baseline", target: publicAds() },
+      { server: "floor", target: dashboardDocument(cookies.floor) },
+      { server: "floor", target: signInPage() },
     ];
+    const bases = { app: stack.appBase, baseline: stack.baselineBase, floor: stack.floorBase };
     for (const { server, target } of plan) {
-      const base = server === "app" ? stack.appBase : stack.baselineBase;
+      const base = bases[server];
       const result = await measure(target, server, { base, connections: CONNECTIONS, durationS: DURATION_S, warmupS: 0 });
       const problems = [
         result.requests === 0 ? "no request completed" : "",

@@ -1,6 +1,7 @@
 import { testServices } from "../../tests/support/services";
 import { DEMO } from "../../tests/support/session";
-import { createCookieSessionStore, type CustomerSession } from "./store.server";
+import { createSealer } from "./seal.server";
+import { cookieValue, createCookieSessionStore, sessionCookies, type CustomerSession } from "./store.server";
 
 const SECRET = "s".repeat(40);
 
@@ -76,5 +77,33 @@ describe("the cookie session store", () => {
     const cookie = await createCookieSessionStore([SECRET]).destroy(false);
     expect(cookie).toMatch(/^session=;/);
     expect(cookie).toContain("Max-Age=0");
+  });
+
+  it("writes the sealed value as the cookie's value, with no second envelope", async () => {
+    const cookie = await createCookieSessionStore([SECRET]).commit(await realSession(), false, Date.now() + 60_000);
+    const value = cookie.split(";")[0]?.slice("session=".length) ?? "";
+    expect(value).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(createSealer([SECRET], "session").open(value)).toContain('"tokens"');
+  });
+
+  it("still reads a session written in Remix's signed cookie around the seal (before decision 015)", async () => {
+    const session = await realSession();
+    const sealed = createSealer([SECRET], "session").seal(JSON.stringify(session));
+    const old = await sessionCookies([SECRET])(false).serialize(sealed, { maxAge: 60 });
+    const store = createCookieSessionStore([SECRET]);
+    await expect(store.read(requestWith(old), false)).resolves.toEqual(session);
+    await expect(createCookieSessionStore(["x".repeat(40)]).read(requestWith(old), false)).resolves.toBeNull();
+  });
+});
+
+describe("cookieValue", () => {
+  it("finds a cookie by its exact name among others", () => {
+    expect(cookieValue("a=1; session=abc; b=2", "session")).toBe("abc");
+    expect(cookieValue("session=abc", "session")).toBe("abc");
+    expect(cookieValue("__Host-session=x;session=y", "session")).toBe("y");
+    expect(cookieValue("__Host-session=x", "session")).toBeUndefined();
+    expect(cookieValue("sessionid=x; other=1", "session")).toBeUndefined();
+    expect(cookieValue("", "session")).toBeUndefined();
+    expect(cookieValue(null, "session")).toBeUndefined();
   });
 });

@@ -80,23 +80,22 @@ export function sessionCookies(secrets: string[]): (secure: boolean) => Cookie {
 }
 
 /**
- * Cookie sessions whose contents are sealed with AES-256-GCM and then signed by
- * Remix's cookie (HMAC) with the same rotatable secrets.
+ * Cookie sessions whose contents are sealed with AES-256-GCM (authenticated, with
+ * rotatable secrets): the sealed value, base64url and so cookie-safe as it is, is
+ * the cookie's value. No second envelope: Remix's signed cookie around it would
+ * HMAC, base64 and JSON-encode an already authenticated value again, on every
+ * request (docs/decisions/015). Cookies written in that older envelope (a "."
+ * before the signature, which base64url never contains) are still read.
  */
 export function createCookieSessionStore(secrets: string[]): SessionStore {
   const sealer: Sealer = createSealer(secrets, "session");
-  const cookie = sessionCookies(secrets);
+  const signedCookie = sessionCookies(secrets);
 
   return {
     async read(request, secure) {
-      const header = request.headers.get("cookie");
-      if (!header) return null;
-      let sealed: unknown;
-      try {
-        sealed = await cookie(secure).parse(header);
-      } catch {
-        return null;
-      }
+      const value = cookieValue(request.headers.get("cookie"), sessionCookieName(secure));
+      if (!value) return null;
+      const sealed = value.includes(".") ? await signedCookie(secure).parse(`${sessionCookieName(secure)}=${value}`).catch(() => null) : value;
       if (typeof sealed !== "string") return null;
       const json = sealer.open(sealed);
       if (json === undefined) return null;
@@ -105,13 +104,32 @@ export function createCookieSessionStore(secrets: string[]): SessionStore {
 
     async commit(session, secure, expiresAt) {
       const maxAge = Math.max(0, Math.floor((expiresAt - Date.now()) / 1000));
-      return cookie(secure).serialize(sealer.seal(JSON.stringify(session)), { maxAge });
+      return setCookie(sessionCookieName(secure), sealer.seal(JSON.stringify(session)), secure, maxAge);
     },
 
     async destroy(secure) {
-      return cookie(secure).serialize("", { maxAge: 0, expires: new Date(0) });
+      return setCookie(sessionCookieName(secure), "", secure, 0);
     },
   };
+}
+
+/** The session cookie's attributes, as sessionCookies() gives Remix's cookie: HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS. */
+function setCookie(name: string, value: string, secure: boolean, maxAgeS: number): string {
+  const expires = new Date(maxAgeS === 0 ? 0 : Date.now() + maxAgeS * 1000).toUTCString();
+  return `${name}=${value}; Max-Age=${maxAgeS}; Path=/; Expires=${expires}; HttpOnly; ${secure ? "Secure; " : ""}SameSite=Lax`;
+}
+
+/** One cookie's raw value from a Cookie header (the first of that exact name), or undefined. */
+export function cookieValue(header: string | null, name: string): string | undefined {
+  if (!header) return undefined;
+  for (let start = 0; start < header.length; ) {
+    const end = header.indexOf(";", start);
+    const pair = header.slice(start, end === -1 ? undefined : end).trim();
+    if (pair.startsWith(name) && pair.charCodeAt(name.length) === 61 /* = */) return pair.slice(name.length + 1);
+    if (end === -1) break;
+    start = end + 1;
+  }
+  return undefined;
 }
 
 // The cookie is ours and authenticated, but its shape is still checked: an old
