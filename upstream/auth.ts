@@ -2,6 +2,7 @@ import { randomInt } from "node:crypto";
 import type { RequestHandler } from "msw";
 import { z } from "zod";
 import { refreshGrant, revokeToken, startGrant } from "./grants";
+import { passkeyRoutes } from "./passkeys";
 import { healthRoute, json, readJson, safeEqual } from "./responses";
 import { normalizeEmail, type StandinState } from "./state";
 import { route, toHandlers, type Route } from "./routes";
@@ -186,6 +187,8 @@ export function authRoutes(state: StandinState): Route[] {
       if (!email) return json(400, { message: "email is required" });
       return json(200, { codes: [...(state.outbox.get(normalizeEmail(email)) ?? [])] });
     }),
+
+    ...passkeyRoutes(state),
   ];
 }
 

@@ -7,7 +7,7 @@ import { authRoutes } from "./auth";
 import { validateInjection } from "./config";
 import { paymentsRoutes } from "./payments";
 import { serialisedBody } from "./responses";
-import { routeTable, type Route } from "./routes";
+import { routeTable, type Route, type RouteTable } from "./routes";
 import { createStandinState, normalizeEmail, type StandinState } from "./state";
 import { transactionsRoutes } from "./transactions";
 import { SERVICE_NAMES, type Injection, type PerService, type ServiceName, type StandinOptions } from "./types";
@@ -171,7 +171,7 @@ export async function startStandins(options: StandinOptions): Promise<Standins> 
   const state = await createStandinState(options);
   const routes = Object.fromEntries(
     SERVICE_NAMES.map((name) => [name, routeTable(ROUTE_FACTORIES[name](state))]),
-  ) as Record<ServiceName, Map<string, Route>>;
+  ) as Record<ServiceName, RouteTable>;
   let overrides: RequestHandler[] = [];
   let injection = copyInjection(options);
   const requests: RecordedRequest[] = [];
@@ -213,9 +213,9 @@ export async function startStandins(options: StandinOptions): Promise<Standins> 
       const overridden = await getResponse(overrides, request.clone());
       if (overridden) return writeResponse(res, overridden, method);
     }
-    const route = routes[service].get(`${method} ${pathname}`);
-    if (!route) return jsonResponse(res, 404, { error: "not_found" });
-    await writeResponse(res, await route.resolve(request), method);
+    const found = routes[service].find(method, pathname);
+    if (!found) return jsonResponse(res, 404, { error: "not_found" });
+    await writeResponse(res, await found.route.resolve(request, found.params), method);
   }
 
   const servers: Partial<Record<ServiceName, Server>> = {};

@@ -1,7 +1,7 @@
 import { createAds, createDemoCustomers, type AccountSeed, type AdRecord, type TransactionRecord, type UserRecord } from "./data";
 import { createTokenKeys, type TokenKeys } from "./jwt";
 import { STANDIN_DEFAULTS } from "./defaults";
-import type { StandinOptions } from "./types";
+import type { StandinOptions, WebAuthnSettings } from "./types";
 
 /**
  * The stand-ins' whole memory: what a real backend would keep in its databases.
@@ -51,6 +51,31 @@ export interface IdempotencyRecord {
   response: { paymentId: string; status: "pending"; createdAt: string };
 }
 
+/** A registered passkey: Auth keeps the public key, never anything secret. */
+export interface PasskeyRecord {
+  /** base64url, as the browser reports it. */
+  credentialId: string;
+  userId: string;
+  publicKey: Uint8Array<ArrayBuffer>;
+  /** The authenticator's signature counter (0 for most passkeys: synced ones never count). */
+  counter: number;
+  transports: string[];
+  createdAtMs: number;
+  lastUsedAtMs: number | null;
+}
+
+/** A WebAuthn challenge Auth handed out: one use, short-lived, for one purpose. */
+export interface WebAuthnChallenge {
+  /** base64url, as in the options the browser signed over. */
+  challenge: string;
+  purpose: "registration" | "authentication" | "payment";
+  /** Registration and payment: the customer it was issued to; sign-in: unknown until verified. */
+  userId?: string;
+  /** Payment: the payment challenge the assertion answers. */
+  scaChallengeId?: string;
+  expiresAtMs: number;
+}
+
 export interface StandinState {
   readonly clientId: string;
   readonly clientSecret: string;
@@ -58,6 +83,8 @@ export interface StandinState {
   readonly accessTokenTtlS: number;
   readonly now: () => number;
   readonly keys: TokenKeys;
+  /** Auth's relying party for passkeys. */
+  readonly webauthn: WebAuthnSettings;
 
   /** By user id. */
   readonly customers: Map<string, Customer>;
@@ -76,13 +103,21 @@ export interface StandinState {
   /** `${userId}\n${Idempotency-Key}` → the first result: keys are scoped per user. */
   readonly idempotency: Map<string, IdempotencyRecord>;
 
+  /** Credential id → passkey. */
+  readonly passkeys: Map<string, PasskeyRecord>;
+  /** Ceremony id (or `registration:<userId>`) → the live WebAuthn challenge; taken out when answered. */
+  readonly webauthnChallenges: Map<string, WebAuthnChallenge>;
+
   /** A process-wide counter for ids (payments); not reset, so ids never repeat within a run. */
   nextSequence(): number;
   /** Back to the initial demo data; all logins, codes and idempotency records forgotten. */
   reset(): void;
 }
 
-export type StateOptions = Pick<StandinOptions, "clientId" | "clientSecret" | "adsApiKey" | "accessTokenTtlS" | "now">;
+export type StateOptions = Pick<
+  StandinOptions,
+  "clientId" | "clientSecret" | "adsApiKey" | "accessTokenTtlS" | "now" | "webauthn"
+>;
 
 export async function createStandinState(options: StateOptions): Promise<StandinState> {
   const ttl = options.accessTokenTtlS ?? STANDIN_DEFAULTS.accessTokenTtlS;
@@ -97,6 +132,10 @@ export async function createStandinState(options: StateOptions): Promise<Standin
     accessTokenTtlS: ttl,
     now: options.now ?? Date.now,
     keys,
+    webauthn: options.webauthn ?? {
+      rpId: STANDIN_DEFAULTS.webauthnRpId,
+      origins: [...STANDIN_DEFAULTS.webauthnOrigins],
+    },
     customers: new Map(),
     userIdByEmail: new Map(),
     ads: [],
@@ -106,6 +145,8 @@ export async function createStandinState(options: StateOptions): Promise<Standin
     passwordlessCodes: new Map(),
     outbox: new Map(),
     idempotency: new Map(),
+    passkeys: new Map(),
+    webauthnChallenges: new Map(),
     nextSequence: () => ++sequence,
     reset() {
       state.customers.clear();
@@ -121,6 +162,8 @@ export async function createStandinState(options: StateOptions): Promise<Standin
       state.passwordlessCodes.clear();
       state.outbox.clear();
       state.idempotency.clear();
+      state.passkeys.clear();
+      state.webauthnChallenges.clear();
     },
   };
   state.reset();
