@@ -10,14 +10,19 @@ const oauthTokenSchema = z.object({
   expires_in: z.number().int().positive(),
 });
 
-// The passwordless team's endpoint: camelCase and other names for the same things.
-const passwordlessTokenSchema = z.object({
+// The passwordless team's endpoints (codes, passkeys): camelCase and other names for the same things.
+export const passwordlessTokenSchema = z.object({
   token: z.string().min(1),
   refreshToken: z.string().min(1),
   expiresIn: z.number().int().positive(),
 });
 
 const anyBody = z.unknown();
+
+/** The passwordless team's camelCase token answer as the harmonised `TokenSet`. */
+export function passwordlessTokens(data: z.infer<typeof passwordlessTokenSchema>, now: () => number): TokenSet {
+  return { accessToken: data.token, refreshToken: data.refreshToken, accessTokenExpiresAt: now() + data.expiresIn * 1000 };
+}
 
 export interface AuthClientOptions {
   clientId: string;
@@ -89,11 +94,7 @@ export function createAuthClient(http: ServiceHttp, options: AuthClientOptions) 
         schema: passwordlessTokenSchema,
         context,
       });
-      return {
-        accessToken: data.token,
-        refreshToken: data.refreshToken,
-        accessTokenExpiresAt: now() + data.expiresIn * 1000,
-      };
+      return passwordlessTokens(data, now);
     },
   };
 }

@@ -40,7 +40,7 @@ export interface ServiceHttpOptions {
 }
 
 export interface ServiceRequest<T> {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "DELETE";
   path: string;
   headers?: Record<string, string>;
   /** A JSON value, or a URLSearchParams for form encoding. */

@@ -13,6 +13,19 @@ export interface TokenSet {
   accessTokenExpiresAt: number;
 }
 
+/** A passkey registered at Auth: the app only ever sees its id and dates, never key material. */
+export interface Passkey {
+  id: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+/**
+ * WebAuthn options (for `navigator.credentials.create/get`) as Auth made them: relayed
+ * to the browser untouched, so only the challenge is known to be there.
+ */
+export type WebAuthnOptions = { challenge: string } & Record<string, unknown>;
+
 export interface UserProfile {
   id: string;
   firstName: string;

@@ -60,6 +60,15 @@ export interface ProfileView {
   memberSinceText: string;
 }
 
+/** A passkey in the profile's list: dates only, nothing Auth keeps. */
+export interface PasskeyView {
+  id: string;
+  createdAt: string;
+  createdAtText: string;
+  lastUsedAt: string | null;
+  lastUsedAtText: string | null;
+}
+
 export interface PaymentFormView {
   /** Minted per rendered form: the payment's Idempotency-Key. */
   idempotencyKey: string;
