@@ -69,6 +69,9 @@ export interface PasskeyView {
   lastUsedAtText: string | null;
 }
 
+/** What the profile's action says about a passkey it was asked to remove. */
+export type PasskeyActionResult = { passkeyRemoved: true } | { passkeyError: string };
+
 export interface PaymentFormView {
   /** Minted per rendered form: the payment's Idempotency-Key. */
   idempotencyKey: string;

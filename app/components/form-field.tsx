@@ -34,7 +34,20 @@ export function FormField({ name, label, error, hint, id = name, ...input }: For
   );
 }
 
-/** The sign-in e-mail field, the same on both sign-in pages (shared/contract.md names its label). */
-export function EmailField({ defaultValue, error }: { defaultValue?: string; error?: string }) {
-  return <FormField name="email" label="Email" type="email" autoComplete="username" required defaultValue={defaultValue} error={error} />;
+/**
+ * The sign-in e-mail field, the same on both sign-in pages (shared/contract.md names its label).
+ * `passkeys`: the browser may offer passkeys in its autofill too (conditional mediation).
+ */
+export function EmailField({ defaultValue, error, passkeys = false }: { defaultValue?: string; error?: string; passkeys?: boolean }) {
+  return (
+    <FormField
+      name="email"
+      label="Email"
+      type="email"
+      autoComplete={passkeys ? "username webauthn" : "username"}
+      required
+      defaultValue={defaultValue}
+      error={error}
+    />
+  );
 }

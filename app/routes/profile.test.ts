@@ -10,6 +10,7 @@ describe("GET /profile", () => {
     expect(await response.json()).toEqual({
       status: "ok",
       everywhere: false,
+      passkeys: { status: "ok", data: [] },
       data: {
         fullName: "Ada Lovelace",
         email: "ada@example.com",
@@ -24,7 +25,12 @@ describe("GET /profile", () => {
     standins.use(http.get("*/v1/users/me", () => HttpResponse.json({}, { status: 503 })));
     const response = await call(loader, buildRequest("/profile", { cookie }));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "unavailable", message: "Your profile is unavailable right now.", everywhere: false });
+    expect(await response.json()).toEqual({
+      status: "unavailable",
+      message: "Your profile is unavailable right now.",
+      everywhere: false,
+      passkeys: { status: "ok", data: [] },
+    });
   });
 
   it("redirects a signed-out visitor to sign in, coming back here", async () => {

@@ -1,7 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
-import type { ProfileView, Section } from "../../types/views";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import type { PasskeyActionResult, PasskeyView, ProfileView, Section } from "../../types/views";
+import { PasskeyList } from "~/components/passkey-list";
 import { SectionUnavailable } from "~/components/section-unavailable";
+import { passkeySection, removePasskey } from "~/passkeys/profile.server";
 import { getServices } from "~/services.server";
 import { readForm } from "~/forms.server";
 import { requireCustomer } from "~/session/customer.server";
@@ -11,14 +13,17 @@ import { section, SECTION_BUDGET_MS } from "~/views/section.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const customer = await requireCustomer(request, context);
-  const profile = await section(
-    "profile",
-    () => customer.withToken((token, call) => getServices().users.me(token, call), { timeoutMs: SECTION_BUDGET_MS }),
-    "Your profile is unavailable right now.",
-    context.requestId,
-  );
+  const [profile, passkeys] = await Promise.all([
+    section(
+      "profile",
+      () => customer.withToken((token, call) => getServices().users.me(token, call), { timeoutMs: SECTION_BUDGET_MS }),
+      "Your profile is unavailable right now.",
+      context.requestId,
+    ),
+    passkeySection(customer, context.requestId),
+  ]);
   const everywhere = canSignOutEverywhere();
-  if (profile.status === "unavailable") return Response.json({ everywhere, ...profile } satisfies ProfileData);
+  if (profile.status === "unavailable") return Response.json({ everywhere, passkeys, ...profile } satisfies ProfileData);
   const hints = profileHints(profile.data);
   await customer.update((session) => void (session.profile = hints));
   const view: ProfileView = {
@@ -27,14 +32,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     memberSince: profile.data.createdAt,
     memberSinceText: dateText(profile.data.createdAt, hints.locale),
   };
-  return Response.json({ status: "ok", data: view, everywhere } satisfies ProfileData);
+  return Response.json({ status: "ok", data: view, everywhere, passkeys } satisfies ProfileData);
 }
 
-type ProfileData = Section<ProfileView> & { everywhere: boolean };
+type ProfileData = Section<ProfileView> & { everywhere: boolean; passkeys: Section<PasskeyView[]> };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  await requireCustomer(request, context);
+  const customer = await requireCustomer(request, context);
   const { form } = await readForm(request);
+  if (form.get("intent") === "remove-passkey") return removePasskey(customer, form);
   if (form.get("intent") !== "sign-out-everywhere" || !canSignOutEverywhere()) {
     return new Response("Unknown request.", { status: 400 });
   }
@@ -45,6 +51,7 @@ export const meta: MetaFunction = () => [{ title: "Profile · Northwind Bank" }]
 
 export default function Profile() {
   const profile = useLoaderData<ProfileData>();
+  const result = useActionData<PasskeyActionResult>();
   return (
     <section className="card narrow" aria-labelledby="profile-title">
       <h1 id="profile-title">Profile</h1>
@@ -68,6 +75,7 @@ export default function Profile() {
       ) : (
         <SectionUnavailable message={profile.message} retry="/profile" />
       )}
+      <PasskeyList passkeys={profile.passkeys} result={result} />
       {profile.everywhere ? (
         <Form method="post" className="actions">
           <button type="submit" name="intent" value="sign-out-everywhere" className="button">
