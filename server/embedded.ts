@@ -26,6 +26,8 @@ export async function startEmbeddedStandinsIfUnconfigured(
   env.AUTH_CLIENT_SECRET ||= STANDIN_DEFAULTS.clientSecret;
   env.ADS_API_KEY ||= STANDIN_DEFAULTS.adsApiKey;
   env.ADS_ALLOWED_ORIGINS ||= "*";
+  // Passkeys are bound to the page's origin: the app's own, on whatever PORT it serves.
+  env.AUTH_WEBAUTHN_ORIGINS ||= `http://localhost:${env.PORT || 3000}`;
   if (!env.SESSION_SECRET) {
     env.SESSION_SECRET = randomBytes(32).toString("hex");
     warn("SESSION_SECRET is not set: using a random one, so sessions end when the app restarts.");

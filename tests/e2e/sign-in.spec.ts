@@ -51,7 +51,7 @@ inBothModes(({ javaScript }) => {
       await expect(page.getByRole("heading", { level: 1, name: "Sign in" })).toBeVisible();
 
       await fillPasswordForm(page, DEMO.ada.email, DEMO.ada.password);
-      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
 
       await expect(page).toHaveURL(/\/dashboard$/);
       await expect(page.getByRole("heading", { level: 1 })).toHaveText("Welcome, Ada Lovelace");
@@ -71,7 +71,7 @@ inBothModes(({ javaScript }) => {
       await expect(page.locator('input[name="redirectTo"]')).toHaveValue("/dashboard?view=compact");
 
       await fillPasswordForm(page, DEMO.ada.email, DEMO.ada.password);
-      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
 
       await expect(page).toHaveURL(/\/dashboard\?view=compact$/);
       await expect(page.getByRole("heading", { level: 1 })).toHaveText("Welcome, Ada Lovelace");
@@ -83,7 +83,7 @@ inBothModes(({ javaScript }) => {
         await page.goto(`/login?redirectTo=${encodeURIComponent(target)}`);
         await ready(page, javaScript);
         await fillPasswordForm(page, DEMO.ada.email, DEMO.ada.password);
-        await page.getByRole("button", { name: "Sign in" }).click();
+        await page.getByRole("button", { name: "Sign in", exact: true }).click();
 
         await expect(page.getByRole("heading", { level: 1 })).toHaveText("Welcome, Ada Lovelace");
         expect(page.url()).toBe(`${baseURL}/dashboard`);
@@ -105,7 +105,7 @@ inBothModes(({ javaScript }) => {
       await fillPasswordForm(page, DEMO.grace.email, "not-the-password");
       const [response] = await Promise.all([
         page.waitForResponse(isFormPost("/login")),
-        page.getByRole("button", { name: "Sign in" }).click(),
+        page.getByRole("button", { name: "Sign in", exact: true }).click(),
       ]);
 
       expect(response.request().resourceType()).toBe(javaScript ? "fetch" : "document");
