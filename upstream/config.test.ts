@@ -1,4 +1,4 @@
-import { parseAccessTokenTtl, parseFailureRate, parseLatency, standinOptionsFromEnv } from "./config";
+import { parseAccessTokenTtl, parseFailureRate, parseLatency, parseSca, standinOptionsFromEnv } from "./config";
 import { STANDIN_DEFAULTS } from "./defaults";
 
 describe("STANDIN_LATENCY_MS / STANDIN_FAILURE_RATE", () => {
@@ -53,6 +53,7 @@ describe("standinOptionsFromEnv", () => {
       accessTokenTtlS: 300,
       latencyMs: {},
       failureRate: {},
+      sca: true,
     });
   });
 
@@ -65,6 +66,7 @@ describe("standinOptionsFromEnv", () => {
         AUTH_ACCESS_TOKEN_TTL_S: "30",
         STANDIN_LATENCY_MS: "users:40",
         STANDIN_FAILURE_RATE: "transactions:0.2",
+        STANDIN_SCA: "off",
       }),
     ).toEqual({
       clientId: "id",
@@ -73,6 +75,20 @@ describe("standinOptionsFromEnv", () => {
       accessTokenTtlS: 30,
       latencyMs: { users: 40 },
       failureRate: { transactions: 0.2 },
+      sca: false,
     });
+  });
+});
+
+describe("STANDIN_SCA", () => {
+  it("is on unless set to off", () => {
+    expect(parseSca(undefined)).toBe(true);
+    expect(parseSca("")).toBe(true);
+    expect(parseSca("on")).toBe(true);
+    expect(parseSca("OFF")).toBe(false);
+  });
+
+  it.each(["no", "0", "false", "of"])("refuses %j with a line naming STANDIN_SCA", (value) => {
+    expect(() => parseSca(value)).toThrow(/^STANDIN_SCA: invalid value/);
   });
 });

@@ -62,6 +62,14 @@ export function parseAccessTokenTtl(raw: string | undefined): number {
   return parsed.data;
 }
 
+/** `STANDIN_SCA`: `on` (default) or `off` (Payments never asks for strong customer authentication). */
+export function parseSca(raw: string | undefined): boolean {
+  const value = raw?.trim().toLowerCase() ?? "";
+  if (value === "" || value === "on") return true;
+  if (value === "off") return false;
+  throw new Error(`STANDIN_SCA: invalid value "${raw}" (expected "on" or "off")`);
+}
+
 /**
  * Every stand-in setting the environment can give, with the dev defaults for the
  * credentials. Ports are not read here: the caller decides (fixed or ephemeral).
@@ -78,6 +86,7 @@ export function standinOptionsFromEnv(
     accessTokenTtlS: parseAccessTokenTtl(env.AUTH_ACCESS_TOKEN_TTL_S),
     latencyMs: parseLatency(env.STANDIN_LATENCY_MS),
     failureRate: parseFailureRate(env.STANDIN_FAILURE_RATE),
+    sca: parseSca(env.STANDIN_SCA),
   };
 }
 

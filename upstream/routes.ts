@@ -13,7 +13,11 @@ export type Method = "GET" | "POST";
 
 export interface Route {
   method: Method;
-  /** Exact path, e.g. "/v1/users/me"; the msw handler matches it on any origin ("*\/v1/users/me"). */
+  /**
+   * Exact path, e.g. "/v1/users/me", or with `:name` segments for ids, e.g.
+   * "/v1/sca/challenges/:challengeId/verify" (read them with `pathParam`). The msw
+   * handler matches it on any origin ("*\/v1/users/me").
+   */
   path: string;
   resolve(request: Request): Response | Promise<Response>;
 }
@@ -25,9 +29,44 @@ export function toHandlers(routes: readonly Route[]): RequestHandler[] {
   });
 }
 
-/** `${method} ${path}` → route, for O(1) dispatch. */
-export function routeTable(routes: readonly Route[]): Map<string, Route> {
-  return new Map(routes.map((route) => [`${route.method} ${route.path}`, route]));
+export interface RouteTable {
+  find(method: string, pathname: string): Route | undefined;
+}
+
+/** Exact paths in a map (O(1) dispatch); the few with `:name` segments are tried after, in order. */
+export function routeTable(routes: readonly Route[]): RouteTable {
+  const exact = new Map<string, Route>();
+  const patterns: { method: Method; pattern: RegExp; route: Route }[] = [];
+  for (const route of routes) {
+    if (route.path.includes("/:")) patterns.push({ method: route.method, pattern: pathPattern(route.path), route });
+    else exact.set(`${route.method} ${route.path}`, route);
+  }
+  return {
+    find(method, pathname) {
+      const found = exact.get(`${method} ${pathname}`);
+      if (found || patterns.length === 0) return found;
+      return patterns.find((entry) => entry.method === method && entry.pattern.test(pathname))?.route;
+    },
+  };
+}
+
+function pathPattern(path: string): RegExp {
+  const source = path
+    .split("/")
+    .map((segment) => (segment.startsWith(":") ? `(?<${segment.slice(1)}>[^/]+)` : segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+    .join("/");
+  return new RegExp(`^${source}$`);
+}
+
+/** The value of a `:name` segment of `path` in the request's URL (decoded), or undefined. */
+export function pathParam(path: string, request: Request, name: string): string | undefined {
+  const raw = pathPattern(path).exec(new URL(request.url).pathname)?.groups?.[name];
+  if (raw === undefined) return undefined;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
 }
 
 export function route(method: Method, path: string, resolve: Route["resolve"]): Route {

@@ -43,4 +43,6 @@ export interface StandinOptions extends Injection {
   random?: () => number;
   /** Injectable clock (ms since epoch) for token and code expiry tests. */
   now?: () => number;
+  /** Strong customer authentication at Payments (`STANDIN_SCA`); default true. Off for load tests. */
+  sca?: boolean;
 }
