@@ -20,6 +20,8 @@ export interface CustomerSession {
   recentPayments?: RecentPayment[];
   /** The last payment sent, for its confirmation page (replaced by the next one). */
   lastPayment?: LastPayment;
+  /** A payment waiting for strong customer authentication (app/payments/confirmation.server.ts). */
+  pendingPayment?: PendingPayment;
 }
 
 export interface ProfileHints {
@@ -44,6 +46,27 @@ export interface LastPayment {
   currency: string;
   creditorName: string;
   status: string;
+}
+
+/**
+ * A payment Payments asked the customer to confirm: kept here, on the server's
+ * side of the cookie, so the browser has nothing to edit; replaced by the next
+ * payment that needs confirming.
+ */
+export interface PendingPayment {
+  /** Its Idempotency-Key: the confirmed send is the same payment, so it pays once. */
+  key: string;
+  creditorName: string;
+  creditorIban: string;
+  amountMinor: number;
+  currency: string;
+  remittanceInfo: string;
+  /** The open challenge at Auth. */
+  challengeId: string;
+  /** Wrong codes entered for that challenge. */
+  wrongCodes: number;
+  /** Epoch ms. */
+  createdAt: number;
 }
 
 /**
@@ -137,6 +160,19 @@ const sessionSchema = z.object({
       currency: z.string(),
       creditorName: z.string(),
       status: z.string(),
+    })
+    .optional(),
+  pendingPayment: z
+    .object({
+      key: z.string(),
+      creditorName: z.string(),
+      creditorIban: z.string(),
+      amountMinor: z.number().int(),
+      currency: z.string(),
+      remittanceInfo: z.string(),
+      challengeId: z.string(),
+      wrongCodes: z.number().int(),
+      createdAt: z.number(),
     })
     .optional(),
 });
