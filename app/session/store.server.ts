@@ -100,6 +100,9 @@ export function sessionCookies(secrets: string[]): (secure: boolean) => Cookie {
   return (secure) => (secure ? secureCookie : plainCookie);
 }
 
+/** What every browser keeps of one cookie (RFC 6265 §6.1's minimum, and Remix's own limit). */
+export const MAX_COOKIE_BYTES = 4096;
+
 /**
  * Cookie sessions whose contents are sealed with AES-256-GCM and then signed by
  * Remix's cookie (HMAC) with the same rotatable secrets.
@@ -126,7 +129,16 @@ export function createCookieSessionStore(secrets: string[]): SessionStore {
 
     async commit(session, secure, expiresAt) {
       const maxAge = Math.max(0, Math.floor((expiresAt - Date.now()) / 1000));
-      return cookie(secure).serialize(sealer.seal(JSON.stringify(session)), { maxAge });
+      const serialize = () => cookie(secure).serialize(sealer.seal(JSON.stringify(session)), { maxAge });
+      let header = await serialize();
+      // A browser drops a cookie over 4096 bytes, and with it every change (a pending
+      // payment, a sign-in). Long names and references can get there (decision 019):
+      // the duplicate-payment memory goes first, oldest first, as the least needed.
+      while (header.length > MAX_COOKIE_BYTES && session.recentPayments?.length) {
+        session.recentPayments = session.recentPayments.slice(0, -1);
+        header = await serialize();
+      }
+      return header;
     },
 
     async destroy(secure) {
