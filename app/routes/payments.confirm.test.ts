@@ -177,7 +177,9 @@ describe("Send payment → Payments asks for SCA", () => {
 
 describe("the code", () => {
   it("a wrong code says so, keeps the count and shows the tries left; nothing is booked", async () => {
-    let { cookie, key } = await startConfirmation();
+    const started = await startConfirmation();
+    let { cookie } = started;
+    const { key } = started;
     const response = await confirm(cookie, { payment: key, intent: "confirm", code: wrongCode() });
     expect(response.status).toBe(400);
     const data = (await response.json()) as ConfirmActionData;
@@ -198,7 +200,9 @@ describe("the code", () => {
   });
 
   it("after 5 wrong codes only a new code helps; 'Send a new code' starts a new challenge for the same payment", async () => {
-    let { cookie, key } = await startConfirmation();
+    const started = await startConfirmation();
+    let { cookie } = started;
+    const { key } = started;
     const first = latestCode();
     for (let i = 0; i < 5; i++) {
       const response = await confirm(cookie, { payment: key, intent: "confirm", code: first === "000000" ? "111111" : "000000" });
@@ -246,7 +250,9 @@ describe("the code", () => {
 
 describe("a new payment means a new challenge", () => {
   it("editing the amount replaces the pending payment: the old code does not confirm the new one", async () => {
-    let { cookie, key } = await startConfirmation();
+    const started = await startConfirmation();
+    let { cookie } = started;
+    const { key } = started;
     const oldCode = latestCode();
     // Back to the form (the same rendered form, same key), another amount.
     const edited = await send(cookie, { ...PAYMENT, amount: "300.00", idempotencyKey: key });
@@ -311,7 +317,9 @@ describe("when a service fails", () => {
   });
 
   it("Payments answering sca_invalid: nothing booked, a new challenge and a clear message; the new code pays", async () => {
-    let { cookie, key } = await startConfirmation();
+    const started = await startConfirmation();
+    let { cookie } = started;
+    const { key } = started;
     const firstChallenge = (await readSession(cookie))?.pendingPayment?.challengeId;
     let refused = false;
     standins.use(
