@@ -1,5 +1,8 @@
 import { z } from "zod";
-import type { TokenSet } from "../types/domain";
+import type { ScaAnswer, ScaChallenge, ScaVerification, TokenSet } from "../types/domain";
+import { minorToDecimal, type Money } from "../types/money";
+import { bearer } from "./bearer.server";
+import { isUpstreamError } from "./errors.server";
 import type { CallContext, ServiceHttp } from "./http.server";
 
 // OAuth2 token endpoint: snake_case, expires_in in seconds.
@@ -23,6 +26,16 @@ const anyBody = z.unknown();
 export function passwordlessTokens(data: z.infer<typeof passwordlessTokenSchema>, now: () => number): TokenSet {
   return { accessToken: data.token, refreshToken: data.refreshToken, accessTokenExpiresAt: now() + data.expiresIn * 1000 };
 }
+// Payment challenges (strong customer authentication): camelCase, like passwordless.
+const scaChallengeSchema = z.object({
+  challengeId: z.string().min(1),
+  methods: z.array(z.string()),
+  expiresIn: z.number().int().positive(),
+});
+const scaVerifiedSchema = z.object({
+  scaToken: z.string().min(1),
+  expiresIn: z.number().int().positive(),
+});
 
 export interface AuthClientOptions {
   clientId: string;
@@ -83,6 +96,56 @@ export function createAuthClient(http: ServiceHttp, options: AuthClientOptions) 
     /** Always resolves for a well-formed e-mail (202): no account enumeration upstream either. */
     async startPasswordless(email: string, context?: CallContext): Promise<void> {
       await http.request({ method: "POST", path: "/passwordless/start", body: { email }, schema: anyBody, context });
+    },
+
+    /**
+     * A challenge for this payment: Auth sends the customer a code in a message
+     * naming the amount and the payee (dynamic linking).
+     */
+    async createScaChallenge(
+      accessToken: string,
+      payment: { amount: Money; creditorIban: string; creditorName: string },
+      context?: CallContext,
+    ): Promise<ScaChallenge> {
+      const { data } = await http.request({
+        method: "POST",
+        path: "/v1/sca/challenges",
+        headers: bearer(accessToken),
+        body: {
+          amount: minorToDecimal(payment.amount.minor, payment.amount.currency),
+          currency: payment.amount.currency,
+          creditorIban: payment.creditorIban,
+          creditorName: payment.creditorName,
+        },
+        schema: scaChallengeSchema,
+        context,
+      });
+      return { id: data.challengeId, methods: data.methods, expiresAt: now() + data.expiresIn * 1000 };
+    },
+
+    /**
+     * Answers a challenge. A wrong answer (401 {"message"}) and a dead challenge
+     * (410, or 404) are outcomes, not errors: in particular a wrong code must not
+     * look like a refused access token, which the session would "fix" with a
+     * refresh and a retry, spending a second try. A refused access token (401
+     * invalid_token) still throws as "unauthorized".
+     */
+    async verifyScaChallenge(accessToken: string, challengeId: string, answer: ScaAnswer, context?: CallContext): Promise<ScaVerification> {
+      try {
+        const { data } = await http.request({
+          method: "POST",
+          path: `/v1/sca/challenges/${encodeURIComponent(challengeId)}/verify`,
+          headers: bearer(accessToken),
+          body: answer,
+          schema: scaVerifiedSchema,
+          context,
+        });
+        return { outcome: "confirmed", scaToken: data.scaToken };
+      } catch (error) {
+        if (isUpstreamError(error, "unauthorized") && error.code !== "invalid_token") return { outcome: "wrong" };
+        if (isUpstreamError(error, "rejected") && (error.status === 410 || error.status === 404)) return { outcome: "gone" };
+        throw error;
+      }
     },
 
     /** A wrong, expired or exhausted code surfaces as `UpstreamError` kind "unauthorized" (401). */

@@ -53,3 +53,4 @@ export type Services = ReturnType<typeof createServices>;
 export { UpstreamError, isUpstreamError, type ServiceName, type UpstreamErrorKind } from "./errors.server";
 export { closeUpstreamPools, type CallContext, type CallTrace, type UpstreamCallEvent } from "./http.server";
 export { isHealthy } from "./health.server";
+export { scaRefusal } from "./payments.server";

@@ -73,6 +73,30 @@ export interface PaymentReceipt {
   replayed: boolean;
 }
 
+/** A payment challenge at Auth (strong customer authentication), bound to one payment. */
+export interface ScaChallenge {
+  id: string;
+  /** How it may be answered, e.g. ["otp", "passkey"]. */
+  methods: string[];
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+/**
+ * An answer to a challenge: the one-time code from Auth's message. (A passkey
+ * assertion is the other kind, relayed as the browser made it.)
+ */
+export type ScaAnswer = { code: string };
+
+/** What Auth made of an answer. */
+export type ScaVerification =
+  /** The proof Payments takes, bound to that payment, good once, for a short while. */
+  | { outcome: "confirmed"; scaToken: string }
+  /** Not the right answer; the challenge stays open (until its tries run out). */
+  | { outcome: "wrong" }
+  /** Expired, already used, out of tries, or unknown: a new challenge is needed. */
+  | { outcome: "gone" };
+
 export const AD_PLACEMENTS = ["sidebar", "banner", "inline"] as const;
 export type AdPlacement = (typeof AD_PLACEMENTS)[number];
 

@@ -85,3 +85,16 @@ export interface PaymentConfirmationView {
   status: string;
   balance: Section<{ available: MoneyView; currency: string }>;
 }
+
+/** A payment waiting for the customer's confirmation (strong customer authentication). */
+export interface PaymentChallengeView {
+  /** Which pending payment the page shows (its Idempotency-Key): a page left open over a newer payment is caught. */
+  paymentKey: string;
+  amount: MoneyView;
+  creditorName: string;
+  /** Grouped in fours for reading. */
+  creditorIban: string;
+  remittanceInfo: string;
+  /** Wrong codes still allowed on the current challenge. */
+  triesLeft: number;
+}

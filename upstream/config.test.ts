@@ -1,4 +1,4 @@
-import { parseAccessTokenTtl, parseFailureRate, parseLatency, parseWebAuthn, standinOptionsFromEnv } from "./config";
+import { parseAccessTokenTtl, parseFailureRate, parseLatency, parseSca, parseWebAuthn, standinOptionsFromEnv } from "./config";
 import { STANDIN_DEFAULTS } from "./defaults";
 
 describe("STANDIN_LATENCY_MS / STANDIN_FAILURE_RATE", () => {
@@ -54,6 +54,7 @@ describe("standinOptionsFromEnv", () => {
       latencyMs: {},
       failureRate: {},
       webauthn: { rpId: "localhost", origins: ["http://localhost:3000"] },
+      sca: true,
     });
   });
 
@@ -68,6 +69,7 @@ describe("standinOptionsFromEnv", () => {
         STANDIN_FAILURE_RATE: "transactions:0.2",
         AUTH_WEBAUTHN_RP_ID: "bank.example",
         AUTH_WEBAUTHN_ORIGINS: "https://bank.example, https://www.bank.example",
+        STANDIN_SCA: "off",
       }),
     ).toEqual({
       clientId: "id",
@@ -77,6 +79,7 @@ describe("standinOptionsFromEnv", () => {
       latencyMs: { users: 40 },
       failureRate: { transactions: 0.2 },
       webauthn: { rpId: "bank.example", origins: ["https://bank.example", "https://www.bank.example"] },
+      sca: false,
     });
   });
 });
@@ -91,5 +94,18 @@ describe("parseWebAuthn", () => {
 
   it.each(["https://bank.example", "bank example", "-bank.example"])("refuses the RP ID %j naming the variable", (rpId) => {
     expect(() => parseWebAuthn(rpId, undefined)).toThrow(/^AUTH_WEBAUTHN_RP_ID/);
+  });
+});
+
+describe("STANDIN_SCA", () => {
+  it("is on unless set to off", () => {
+    expect(parseSca(undefined)).toBe(true);
+    expect(parseSca("")).toBe(true);
+    expect(parseSca("on")).toBe(true);
+    expect(parseSca("OFF")).toBe(false);
+  });
+
+  it.each(["no", "0", "false", "of"])("refuses %j with a line naming STANDIN_SCA", (value) => {
+    expect(() => parseSca(value)).toThrow(/^STANDIN_SCA: invalid value/);
   });
 });

@@ -90,6 +90,14 @@ export function parseWebAuthn(rpIdRaw: string | undefined, originsRaw: string | 
   return { rpId: rpId.data, origins };
 }
 
+/** `STANDIN_SCA`: `on` (default) or `off` (Payments never asks for strong customer authentication). */
+export function parseSca(raw: string | undefined): boolean {
+  const value = raw?.trim().toLowerCase() ?? "";
+  if (value === "" || value === "on") return true;
+  if (value === "off") return false;
+  throw new Error(`STANDIN_SCA: invalid value "${raw}" (expected "on" or "off")`);
+}
+
 /**
  * Every stand-in setting the environment can give, with the dev defaults for the
  * credentials. Ports are not read here: the caller decides (fixed or ephemeral).
@@ -107,6 +115,7 @@ export function standinOptionsFromEnv(
     latencyMs: parseLatency(env.STANDIN_LATENCY_MS),
     failureRate: parseFailureRate(env.STANDIN_FAILURE_RATE),
     webauthn: parseWebAuthn(env.AUTH_WEBAUTHN_RP_ID, env.AUTH_WEBAUTHN_ORIGINS),
+    sca: parseSca(env.STANDIN_SCA),
   };
 }
 

@@ -7,6 +7,8 @@ import {
   jwtVerify,
   type CryptoKey,
   type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
 } from "jose";
 
 /**
@@ -38,6 +40,13 @@ export interface TokenKeys {
   sign(claims: Pick<AccessTokenClaims, "sub" | "sid" | "jti">, nowMs: number, ttlS: number): Promise<string>;
   /** The claims of a well-signed, unexpired access token, or undefined. Revocation is the caller's check. */
   verify(token: string, nowMs: number): Promise<AccessTokenClaims | undefined>;
+  /**
+   * Another kind of JWT Auth issues with the same key (e.g. SCA tokens, sca-token.ts):
+   * the claims as given, with header `typ` so that no kind passes for another.
+   */
+  signJwt(typ: string, claims: JWTPayload): Promise<string>;
+  /** The published JWKS as a key set, for verifying those as the other services do. */
+  readonly keySet: JWTVerifyGetKey;
 }
 
 // Signature checks are the hot path under load; a verified token's signature never
@@ -56,7 +65,9 @@ export async function createTokenKeys(): Promise<TokenKeys> {
 
   return {
     jwks,
+    keySet,
     sign: (claims, nowMs, ttlS) => signToken(privateKey, kid, claims, nowMs, ttlS),
+    signJwt: (typ, claims) => new SignJWT(claims).setProtectedHeader({ alg: ALGORITHM, kid, typ }).sign(privateKey),
     async verify(token, nowMs) {
       const nowS = Math.floor(nowMs / 1000);
       const cached = verified.get(token);

@@ -11,7 +11,7 @@ import {
 import { z } from "zod";
 import { authenticate, startGrant } from "./grants";
 import { invalidToken, json, readJson } from "./responses";
-import { route, type Route } from "./routes";
+import { pathParam, route, type Route } from "./routes";
 import type { PasskeyRecord, StandinState, WebAuthnChallenge } from "./state";
 
 /**
@@ -34,6 +34,7 @@ const SIGN_IN_REJECTED = "The passkey could not be verified.";
 const ALGORITHMS = [-7, -257];
 
 const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" };
+const PASSKEY_PATH = "/v1/passkeys/:credentialId";
 
 // The WebAuthn JSON is checked in depth by @simplewebauthn/server; these check its envelope
 // (sizes, the fields it reads first) and hand it on typed as the library's JSON.
@@ -261,10 +262,10 @@ export function passkeyRoutes(state: StandinState): Route[] {
       return json(200, { passkeys: passkeys.map(passkeyView) }, NO_STORE);
     }),
 
-    route("DELETE", "/v1/passkeys/:credentialId", async (request, params) => {
+    route("DELETE", PASSKEY_PATH, async (request) => {
       const customer = await authenticate(state, request);
       if (!customer) return invalidToken();
-      const passkey = state.passkeys.get(params.credentialId ?? "");
+      const passkey = state.passkeys.get(pathParam(PASSKEY_PATH, request, "credentialId") ?? "");
       // Another customer's passkey is as unknown as a missing one.
       if (!passkey || passkey.userId !== customer.user.user_id) return message(404, "There is no such passkey.");
       state.passkeys.delete(passkey.credentialId);

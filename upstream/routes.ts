@@ -1,7 +1,7 @@
 import { http, type RequestHandler } from "msw";
 
 /**
- * A service's behaviour as a table of routes: method, path and a resolver
+ * A service's behaviour as a table of routes: method, exact path and a resolver
  * from Fetch Request to Fetch Response. `toHandlers` turns the table into msw
  * handlers (what tests and other code consume), and serve.ts dispatches the same
  * resolvers directly: msw's own matching costs ~350 µs per request (cookie
@@ -11,75 +11,61 @@ import { http, type RequestHandler } from "msw";
 
 export type Method = "GET" | "POST" | "DELETE";
 
-/** Values of a path's `:name` segments. */
-export type PathParams = Record<string, string>;
-
 export interface Route {
   method: Method;
   /**
-   * Exact path, e.g. "/v1/users/me", or with `:name` segments, e.g. "/v1/passkeys/:credentialId"
-   * (msw's syntax, so the msw handler matches it the same way); matched on any origin.
+   * Exact path, e.g. "/v1/users/me", or with `:name` segments for ids, e.g.
+   * "/v1/sca/challenges/:challengeId/verify" (read them with `pathParam`). The msw
+   * handler matches it on any origin ("*\/v1/users/me").
    */
   path: string;
-  resolve(request: Request, params: PathParams): Response | Promise<Response>;
+  resolve(request: Request): Response | Promise<Response>;
 }
 
 const REGISTER = { GET: http.get, POST: http.post, DELETE: http.delete } as const;
 
 export function toHandlers(routes: readonly Route[]): RequestHandler[] {
-  return routes.map((route) =>
-    REGISTER[route.method](`*${route.path}`, ({ request, params }) =>
-      route.resolve(request, Object.fromEntries(Object.entries(params).map(([name, value]) => [name, String(value)]))),
-    ),
-  );
+  return routes.map((route) => REGISTER[route.method](`*${route.path}`, ({ request }) => route.resolve(request)));
 }
 
-/** Routes by method and path: exact paths in O(1), the few with `:name` segments tried in order after them. */
 export interface RouteTable {
-  find(method: string, pathname: string): { route: Route; params: PathParams } | undefined;
+  find(method: string, pathname: string): Route | undefined;
 }
 
-const NO_PARAMS: PathParams = Object.freeze({});
-
+/** Exact paths in a map (O(1) dispatch); the few with `:name` segments are tried after, in order. */
 export function routeTable(routes: readonly Route[]): RouteTable {
   const exact = new Map<string, Route>();
-  const patterns: { route: Route; segments: string[] }[] = [];
+  const patterns: { method: Method; pattern: RegExp; route: Route }[] = [];
   for (const route of routes) {
-    if (route.path.includes("/:")) patterns.push({ route, segments: route.path.split("/") });
+    if (route.path.includes("/:")) patterns.push({ method: route.method, pattern: pathPattern(route.path), route });
     else exact.set(`${route.method} ${route.path}`, route);
   }
   return {
     find(method, pathname) {
-      const route = exact.get(`${method} ${pathname}`);
-      if (route) return { route, params: NO_PARAMS };
-      if (patterns.length === 0) return undefined;
-      const parts = pathname.split("/");
-      for (const pattern of patterns) {
-        if (pattern.route.method !== method) continue;
-        const params = matchSegments(pattern.segments, parts);
-        if (params) return { route: pattern.route, params };
-      }
-      return undefined;
+      const found = exact.get(`${method} ${pathname}`);
+      if (found || patterns.length === 0) return found;
+      return patterns.find((entry) => entry.method === method && entry.pattern.test(pathname))?.route;
     },
   };
 }
 
-function matchSegments(segments: string[], parts: string[]): PathParams | undefined {
-  if (segments.length !== parts.length) return undefined;
-  const params: PathParams = {};
-  for (let i = 0; i < segments.length; i++) {
-    const segment = segments[i] as string;
-    const part = parts[i] as string;
-    if (segment.startsWith(":")) {
-      if (part === "") return undefined;
-      try {
-        params[segment.slice(1)] = decodeURIComponent(part);
-      } catch {
-        return undefined;
-      }
-    } else if (segment !== part) return undefined;
+function pathPattern(path: string): RegExp {
+  const source = path
+    .split("/")
+    .map((segment) => (segment.startsWith(":") ? `(?<${segment.slice(1)}>[^/]+)` : segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+    .join("/");
+  return new RegExp(`^${source}$`);
+}
+
+/** The value of a `:name` segment of `path` in the request's URL (decoded), or undefined. */
+export function pathParam(path: string, request: Request, name: string): string | undefined {
+  const raw = pathPattern(path).exec(new URL(request.url).pathname)?.groups?.[name];
+  if (raw === undefined) return undefined;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
   }
-  return params;
 }
 
 export function route(method: Method, path: string, resolve: Route["resolve"]): Route {

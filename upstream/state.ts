@@ -44,6 +44,37 @@ export interface PasswordlessCode {
   dead: boolean;
 }
 
+/** One message the stand-in "sent" (its outbox stands in for e-mail and SMS). */
+export interface OutboxMessage {
+  code: string;
+  text: string;
+  /** ISO 8601. */
+  sentAt: string;
+}
+
+/** A payment challenge (strong customer authentication), bound to one payment of one customer. */
+export interface ScaChallenge {
+  id: string;
+  userId: string;
+  /** The payment it confirms: amount in integer cents, payee IBAN normalised. */
+  amountCents: number;
+  currency: string;
+  creditorIban: string;
+  creditorName: string;
+  /** The one-time code delivered for it. */
+  code: string;
+  expiresAtMs: number;
+  failedAttempts: number;
+  /** Answered once already: a challenge confirms one payment. */
+  used: boolean;
+}
+
+/** Low-value exemption counters since the customer's last payment confirmed with SCA. */
+export interface ScaExemptionCounter {
+  count: number;
+  totalCents: number;
+}
+
 export interface IdempotencyRecord {
   /** Canonical JSON of the request body the key was first used with. */
   bodyFingerprint: string;
@@ -81,6 +112,8 @@ export interface StandinState {
   readonly clientSecret: string;
   readonly adsApiKey: string;
   readonly accessTokenTtlS: number;
+  /** Payments asks for strong customer authentication (`STANDIN_SCA`, default on). */
+  readonly scaRequired: boolean;
   readonly now: () => number;
   readonly keys: TokenKeys;
   /** Auth's relying party for passkeys. */
@@ -98,8 +131,14 @@ export interface StandinState {
   readonly revokedAccessTokens: Set<string>;
   /** Lower-cased e-mail → the one live passwordless code (a new start supersedes the old). */
   readonly passwordlessCodes: Map<string, PasswordlessCode>;
-  /** Lower-cased e-mail → every code "sent", newest first. */
-  readonly outbox: Map<string, string[]>;
+  /** Lower-cased e-mail → every message "sent" (sign-in and payment codes), newest first. */
+  readonly outbox: Map<string, OutboxMessage[]>;
+  /** Challenge id → payment challenge (sca.ts). */
+  readonly scaChallenges: Map<string, ScaChallenge>;
+  /** User id → exempt payments since the last SCA-confirmed one (payments.ts). */
+  readonly scaExemptions: Map<string, ScaExemptionCounter>;
+  /** `jti`s of SCA tokens a payment was made with: each is good for one. */
+  readonly spentScaTokens: Set<string>;
   /** `${userId}\n${Idempotency-Key}` → the first result: keys are scoped per user. */
   readonly idempotency: Map<string, IdempotencyRecord>;
 
@@ -116,7 +155,7 @@ export interface StandinState {
 
 export type StateOptions = Pick<
   StandinOptions,
-  "clientId" | "clientSecret" | "adsApiKey" | "accessTokenTtlS" | "now" | "webauthn"
+  "clientId" | "clientSecret" | "adsApiKey" | "accessTokenTtlS" | "now" | "webauthn" | "sca"
 >;
 
 export async function createStandinState(options: StateOptions): Promise<StandinState> {
@@ -130,6 +169,7 @@ export async function createStandinState(options: StateOptions): Promise<Standin
     clientSecret: options.clientSecret,
     adsApiKey: options.adsApiKey,
     accessTokenTtlS: ttl,
+    scaRequired: options.sca ?? true,
     now: options.now ?? Date.now,
     keys,
     webauthn: options.webauthn ?? {
@@ -144,6 +184,9 @@ export async function createStandinState(options: StateOptions): Promise<Standin
     revokedAccessTokens: new Set(),
     passwordlessCodes: new Map(),
     outbox: new Map(),
+    scaChallenges: new Map(),
+    scaExemptions: new Map(),
+    spentScaTokens: new Set(),
     idempotency: new Map(),
     passkeys: new Map(),
     webauthnChallenges: new Map(),
@@ -161,6 +204,9 @@ export async function createStandinState(options: StateOptions): Promise<Standin
       state.revokedAccessTokens.clear();
       state.passwordlessCodes.clear();
       state.outbox.clear();
+      state.scaChallenges.clear();
+      state.scaExemptions.clear();
+      state.spentScaTokens.clear();
       state.idempotency.clear();
       state.passkeys.clear();
       state.webauthnChallenges.clear();
@@ -168,6 +214,14 @@ export async function createStandinState(options: StateOptions): Promise<Standin
   };
   state.reset();
   return state;
+}
+
+/** "Sends" a message with a code: the outbox keeps it, newest first. */
+export function deliver(state: StandinState, email: string, code: string, text: string): void {
+  const key = normalizeEmail(email);
+  const sent = state.outbox.get(key) ?? [];
+  sent.unshift({ code, text, sentAt: new Date(state.now()).toISOString() });
+  state.outbox.set(key, sent);
 }
 
 /** Trims and lower-cases an e-mail address, the key every e-mail lookup uses. */

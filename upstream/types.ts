@@ -45,6 +45,8 @@ export interface StandinOptions extends Injection {
   now?: () => number;
   /** Auth's WebAuthn relying party: default RP ID "localhost", origin http://localhost:3000. */
   webauthn?: WebAuthnSettings;
+  /** Strong customer authentication at Payments (`STANDIN_SCA`); default true. Off for load tests. */
+  sca?: boolean;
 }
 
 /** Where passkeys may be used: the RP ID they are scoped to and the page origins Auth accepts. */
