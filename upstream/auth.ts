@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import type { RequestHandler } from "msw";
 import { z } from "zod";
 import { refreshGrant, revokeToken, startGrant } from "./grants";
-import { passkeyRoutes } from "./passkeys";
+import { passkeyRoutes, passkeyScaAnswer } from "./passkeys";
 import { healthRoute, json, readJson, safeEqual } from "./responses";
 import { scaRoutes } from "./sca";
 import { deliver, normalizeEmail, type StandinState } from "./state";
@@ -181,7 +181,7 @@ export function authRoutes(state: StandinState): Route[] {
     }),
 
     // Payment challenges (strong customer authentication): their own module.
-    ...scaRoutes(state),
+    ...scaRoutes(state, [passkeyScaAnswer(state)]),
 
     // The stand-in's stand-in for e-mail delivery; real Auth has no such endpoint.
     route("GET", "/dev/outbox", (request) => {

@@ -1,6 +1,6 @@
 import { decodeJwt } from "jose";
 import { SoftAuthenticator } from "./soft-authenticator";
-import { ADA, GRACE, bearer, getMe, login, postJson, startTestStandins, type TestStandins } from "./test-support";
+import { ADA, GRACE, bearer, createChallenge, getMe, login, postJson, startTestStandins, verifyChallenge, type TestStandins } from "./test-support";
 
 let standins: TestStandins;
 
@@ -298,5 +298,96 @@ describe("AUTH_WEBAUTHN_ORIGINS and AUTH_WEBAUTHN_RP_ID", () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe("payment challenges answered with a passkey", () => {
+  const PAYMENT = { amount: "250.00", currency: "USD", creditorIban: "DE89370400440532013000", creditorName: "Ada Lovelace" };
+
+  /** Grace with a passkey and a payment challenge of hers. */
+  async function challenged() {
+    const authenticator = new SoftAuthenticator();
+    const { accessToken } = await registerPasskey(authenticator, GRACE);
+    const created = await createChallenge(standins, accessToken, PAYMENT);
+    expect(created.status).toBe(201);
+    const { challengeId } = (await created.json()) as { challengeId: string };
+    return { authenticator, accessToken, challengeId };
+  }
+
+  function passkeyOptions(accessToken: string, challengeId: string) {
+    return postJson(auth(`/v1/sca/challenges/${challengeId}/passkey/options`), {}, bearer(accessToken));
+  }
+
+  async function optionsFor(accessToken: string, challengeId: string) {
+    const response = await passkeyOptions(accessToken, challengeId);
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { options: { challenge: string; rpId: string; userVerification: string; allowCredentials: { id: string }[] } }).options;
+  }
+
+  it("offers options for the customer's own passkeys, user verification required; the assertion gets the scaToken that pays", async () => {
+    const { authenticator, accessToken, challengeId } = await challenged();
+    const options = await optionsFor(accessToken, challengeId);
+    expect(options.userVerification).toBe("required");
+    expect(options.allowCredentials.map((credential) => credential.id)).toEqual([authenticator.passkeys[0]?.credentialId]);
+    const verified = await verifyChallenge(standins, accessToken, challengeId, { assertion: authenticator.assert(options) });
+    expect(verified.status).toBe(200);
+    const { scaToken, expiresIn } = (await verified.json()) as { scaToken: string; expiresIn: number };
+    expect(expiresIn).toBe(120);
+    const paid = await postJson(`${standins.urls.payments}/v2/payments`, PAYMENT, {
+      authorization: `Bearer ${accessToken}`,
+      "idempotency-key": "passkey-confirmed-1",
+      "sca-token": scaToken,
+    });
+    expect(paid.status).toBe(201);
+    // One use: the challenge is spent.
+    const again = await verifyChallenge(standins, accessToken, challengeId, { assertion: authenticator.assert(options) });
+    expect(again.status).toBe(410);
+  });
+
+  it("binds the WebAuthn challenge to the payment: a fresh one per options call, never a sign-in one", async () => {
+    const { authenticator, accessToken, challengeId } = await challenged();
+    const first = await optionsFor(accessToken, challengeId);
+    const second = await optionsFor(accessToken, challengeId);
+    expect(second.challenge).not.toBe(first.challenge);
+    // The first options were superseded; a sign-in ceremony's challenge is no payment's either.
+    expect((await verifyChallenge(standins, accessToken, challengeId, { assertion: authenticator.assert(first) })).status).toBe(401);
+    const signIn = await signInOptions();
+    expect((await verifyChallenge(standins, accessToken, challengeId, { assertion: authenticator.assert(signIn.options) })).status).toBe(401);
+  });
+
+  it.each([
+    ["from another origin", { origin: "https://evil.example" }],
+    ["without user verification", { userVerified: false }],
+  ])("refuses an assertion %s: 401, counted as a wrong try", async (_name, tweaks) => {
+    const { authenticator, accessToken, challengeId } = await challenged();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const options = await optionsFor(accessToken, challengeId);
+      const response = await verifyChallenge(standins, accessToken, challengeId, { assertion: authenticator.assert(options, tweaks) });
+      expect(response.status).toBe(401);
+    }
+    // Five wrong answers: the challenge is dead for codes and passkeys alike.
+    expect((await passkeyOptions(accessToken, challengeId)).status).toBe(410);
+  });
+
+  it("refuses a replayed assertion: the WebAuthn challenge is spent by its first use", async () => {
+    const { authenticator, accessToken, challengeId } = await challenged();
+    const options = await optionsFor(accessToken, challengeId);
+    const assertion = authenticator.assert(options, { userVerified: false });
+    expect((await verifyChallenge(standins, accessToken, challengeId, { assertion })).status).toBe(401);
+    const good = authenticator.assert(options);
+    expect((await verifyChallenge(standins, accessToken, challengeId, { assertion: good })).status).toBe(401);
+  });
+
+  it("answers 409 when the customer has no passkey, 404 for another customer's challenge, 400 for a malformed assertion", async () => {
+    const { access_token: adaToken } = await login(standins, ADA);
+    const created = await createChallenge(standins, adaToken, { amount: "250.00", currency: "EUR", creditorIban: PAYMENT.creditorIban, creditorName: "Grace" });
+    const { challengeId: adaChallenge } = (await created.json()) as { challengeId: string };
+    expect((await passkeyOptions(adaToken, adaChallenge)).status).toBe(409);
+
+    const { accessToken, challengeId } = await challenged();
+    expect((await passkeyOptions(accessToken, adaChallenge)).status).toBe(404);
+    expect((await passkeyOptions(adaToken, challengeId)).status).toBe(404);
+    const malformed = await verifyChallenge(standins, accessToken, challengeId, { assertion: { id: "x" } });
+    expect(malformed.status).toBe(400);
   });
 });

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import {
   generateAuthenticationOptions,
   generateRegistrationOptions,
@@ -12,7 +12,8 @@ import { z } from "zod";
 import { authenticate, startGrant } from "./grants";
 import { invalidToken, json, readJson } from "./responses";
 import { pathParam, route, type Route } from "./routes";
-import type { PasskeyRecord, StandinState, WebAuthnChallenge } from "./state";
+import { answerableChallenge, type ScaAnswerMethod } from "./sca";
+import type { PasskeyRecord, ScaChallenge, StandinState, WebAuthnChallenge } from "./state";
 
 /**
  * Auth's passkeys (WebAuthn), in the passwordless team's camelCase with `{"message"}`
@@ -35,6 +36,7 @@ const ALGORITHMS = [-7, -257];
 
 const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" };
 const PASSKEY_PATH = "/v1/passkeys/:credentialId";
+const SCA_OPTIONS_PATH = "/v1/sca/challenges/:challengeId/passkey/options";
 
 // The WebAuthn JSON is checked in depth by @simplewebauthn/server; these check its envelope
 // (sizes, the fields it reads first) and hand it on typed as the library's JSON.
@@ -116,11 +118,13 @@ async function assertionOptions(
   key: string,
   challenge: Omit<WebAuthnChallenge, "expiresAtMs" | "challenge">,
   allow: PasskeyRecord[] | undefined,
+  bytes?: Uint8Array<ArrayBuffer>,
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const options = await generateAuthenticationOptions({
     rpID: state.webauthn.rpId,
     userVerification: "required",
     timeout: CEREMONY_TIMEOUT_MS,
+    ...(bytes ? { challenge: bytes } : {}),
     ...(allow ? { allowCredentials: allow.map((passkey) => ({ id: passkey.credentialId, transports: passkey.transports })) } : {}),
   });
   keepChallenge(state, key, { challenge: options.challenge, ...challenge });
@@ -162,36 +166,40 @@ async function verifyAssertion(
 }
 
 /**
- * For payment challenges (strong customer authentication): options for an
- * assertion by one of the customer's passkeys, bound to that payment challenge.
- * Undefined when the customer has no passkey.
+ * A payment challenge answered with a passkey: an assertion by one of the
+ * customer's passkeys, user verification required, over a WebAuthn challenge
+ * Auth made for that payment challenge. The WebAuthn challenge is a digest of the
+ * payment (amount, currency, payee IBAN) and a nonce, so what the authenticator
+ * signs is bound to that payment too (dynamic linking), not only to a session.
  */
-export async function paymentAssertionOptions(
-  state: StandinState,
-  userId: string,
-  scaChallengeId: string,
-): Promise<PublicKeyCredentialRequestOptionsJSON | undefined> {
-  const allow = passkeysOf(state, userId);
+async function paymentAssertionOptions(state: StandinState, payment: ScaChallenge): Promise<PublicKeyCredentialRequestOptionsJSON | undefined> {
+  const allow = passkeysOf(state, payment.userId);
   if (allow.length === 0) return undefined;
-  return assertionOptions(state, `payment:${scaChallengeId}`, { purpose: "payment", userId, scaChallengeId }, allow);
+  const digest = createHash("sha256")
+    .update(JSON.stringify([randomBytes(32).toString("base64url"), payment.id, payment.amountCents, payment.currency, payment.creditorIban]))
+    .digest();
+  return assertionOptions(
+    state,
+    `payment:${payment.id}`,
+    { purpose: "payment", userId: payment.userId, scaChallengeId: payment.id },
+    allow,
+    new Uint8Array(digest),
+  );
 }
 
-/** Whether `response` answers the passkey challenge of that payment challenge (spent either way). */
-export async function verifyPaymentAssertion(
-  state: StandinState,
-  userId: string,
-  scaChallengeId: string,
-  response: unknown,
-): Promise<boolean> {
-  const parsed = assertionResponse.safeParse(response);
-  const challenge = takeChallenge(state, `payment:${scaChallengeId}`, "payment");
-  if (!parsed.success || !challenge || challenge.userId !== userId || challenge.scaChallengeId !== scaChallengeId) return false;
-  return (await verifyAssertion(state, challenge, parsed.data)) !== undefined;
-}
-
-/** Whether the customer has a passkey (a payment challenge then offers the "passkey" method). */
-export function hasPasskey(state: StandinState, userId: string): boolean {
-  return passkeysOf(state, userId).length > 0;
+/** The passkey as a way to answer `POST /v1/sca/challenges/{id}/verify`: `{"assertion": <AuthenticationResponseJSON>}`. */
+export function passkeyScaAnswer(state: StandinState): ScaAnswerMethod {
+  return {
+    accepts: (body) => "assertion" in body,
+    async check(payment, body) {
+      const parsed = assertionResponse.safeParse(body.assertion);
+      if (!parsed.success) return message(400, "assertion must be a WebAuthn assertion response");
+      // Spent whatever the outcome: a second look needs new options.
+      const challenge = takeChallenge(state, `payment:${payment.id}`, "payment");
+      if (!challenge || challenge.userId !== payment.userId || challenge.scaChallengeId !== payment.id) return "wrong";
+      return (await verifyAssertion(state, challenge, parsed.data)) ? "ok" : "wrong";
+    },
+  };
 }
 
 export function passkeyRoutes(state: StandinState): Route[] {
@@ -270,6 +278,17 @@ export function passkeyRoutes(state: StandinState): Route[] {
       if (!passkey || passkey.userId !== customer.user.user_id) return message(404, "There is no such passkey.");
       state.passkeys.delete(passkey.credentialId);
       return new Response(null, { status: 204 });
+    }),
+
+    // A payment challenge's passkey options (its verify endpoint takes the assertion, sca.ts).
+    route("POST", SCA_OPTIONS_PATH, async (request) => {
+      const customer = await authenticate(state, request);
+      if (!customer) return invalidToken();
+      const payment = answerableChallenge(state, pathParam(SCA_OPTIONS_PATH, request, "challengeId"), customer);
+      if (payment instanceof Response) return payment;
+      const options = await paymentAssertionOptions(state, payment);
+      if (!options) return message(409, "There is no passkey to confirm with.");
+      return json(200, { options }, NO_STORE);
     }),
 
     route("POST", "/passkeys/authentication/options", async () => {
