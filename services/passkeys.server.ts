@@ -68,6 +68,24 @@ export function createPasskeysClient(http: ServiceHttp, options: { now?: () => n
       });
     },
 
+    /**
+     * Options to answer a payment challenge with one of the customer's passkeys (the
+     * assertion then goes to the challenge's verify, `auth.verifyScaChallenge`). No
+     * passkey (409), a dead challenge (410) or an unknown one (404) surface as
+     * `UpstreamError` "rejected".
+     */
+    async paymentOptions(accessToken: string, challengeId: string, context?: CallContext): Promise<WebAuthnOptions> {
+      const { data } = await http.request({
+        method: "POST",
+        path: `/v1/sca/challenges/${encodeURIComponent(challengeId)}/passkey/options`,
+        headers: bearer(accessToken),
+        body: {},
+        schema: z.object({ options: optionsSchema }),
+        context,
+      });
+      return data.options;
+    },
+
     async signInOptions(context?: CallContext): Promise<{ options: WebAuthnOptions; ceremonyId: string }> {
       const { data } = await http.request({
         method: "POST",

@@ -83,10 +83,10 @@ export interface ScaChallenge {
 }
 
 /**
- * An answer to a challenge: the one-time code from Auth's message. (A passkey
- * assertion is the other kind, relayed as the browser made it.)
+ * An answer to a challenge: the one-time code from Auth's message, or a passkey
+ * assertion, relayed as the browser made it (only Auth verifies it).
  */
-export type ScaAnswer = { code: string };
+export type ScaAnswer = { code: string } | { assertion: unknown };
 
 /** What Auth made of an answer. */
 export type ScaVerification =

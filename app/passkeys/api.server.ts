@@ -2,13 +2,14 @@ import { z } from "zod";
 import type { PasskeyView } from "../../types/views";
 import type { ApiCall, ApiRoute } from "../api/api.server";
 import { problem } from "../api/problem.server";
-import { readBody } from "../forms.server";
 import { logger } from "../logger.server";
 import { loginOutcomes } from "../observability/metrics.server";
 import { safeRedirect } from "../redirect.server";
 import { getServices, isUpstreamError } from "../services.server";
 import { beginSession, overLimit } from "../sign-in.server";
 import { displayLocale } from "../views/format.server";
+import { PAYMENT_PASSKEY_API } from "./payment.server";
+import { credential, readJsonBody } from "./relay.server";
 import { passkeyView } from "./view.server";
 
 /**
@@ -19,15 +20,6 @@ import { passkeyView } from "./view.server";
  * a validated `redirectTo`); no token is ever in a body.
  */
 
-/** Attestations can carry certificates; nothing legitimate comes near this. */
-const MAX_BODY_BYTES = 64 * 1024;
-
-// The browser's WebAuthn JSON: the envelope is checked, the rest relayed for Auth to verify.
-const credential = z.looseObject({
-  id: z.string().min(1).max(1024),
-  type: z.literal("public-key"),
-  response: z.looseObject({ clientDataJSON: z.string().max(8192) }),
-});
 const registrationBody = z.object({ response: credential });
 const signInBody = z.object({
   ceremonyId: z.string().min(1).max(200),
@@ -37,19 +29,6 @@ const signInBody = z.object({
 
 const REFUSED = "That passkey wasn't accepted. Try again, or sign in with your password.";
 const LIMITED = "Too many attempts. Please wait a few minutes and try again.";
-
-async function readJsonBody<T>(request: Request, schema: z.ZodType<T>): Promise<{ ok: true; data: T } | { ok: false; response: Response }> {
-  let value: unknown;
-  try {
-    value = JSON.parse((await readBody(request, MAX_BODY_BYTES)).toString("utf8"));
-  } catch (error) {
-    if (error instanceof Response) throw error;
-    return { ok: false, response: problem(400, "Bad Request", "The body must be JSON.") };
-  }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) return { ok: false, response: problem(400, "Bad Request", "That is not a passkey response.") };
-  return { ok: true, data: parsed.data };
-}
 
 function limited(retryAfterS: number): Response {
   loginOutcomes.inc({ method: "passkey", outcome: "limited" });
@@ -133,4 +112,5 @@ export const PASSKEY_API: ApiRoute[] = [
       return Response.json({ redirectTo: safeRedirect(body.data.redirectTo) }, { headers });
     },
   },
+  ...PAYMENT_PASSKEY_API,
 ];

@@ -113,3 +113,25 @@ export async function cancelPasskeyRequest(): Promise<void> {
   const { WebAuthnAbortService } = await library();
   WebAuthnAbortService.cancelCeremony();
 }
+
+/**
+ * Answers the pending payment's challenge with a passkey; resolves where to go
+ * next (the "sent" page), or undefined when the request was aborted.
+ */
+export function confirmPaymentWithPasskey(paymentKey: string): Promise<string | undefined> {
+  return ceremony(async () => {
+    const { startAuthentication } = await library();
+    const { options } = await post<{ options: PublicKeyCredentialRequestOptionsJSON }>(
+      "/api/passkeys/payment/options",
+      { payment: paymentKey },
+      "We can't confirm with a passkey right now. Enter the code from the message we sent you.",
+    );
+    const response = await startAuthentication({ optionsJSON: options });
+    const result = await post<{ redirectTo: string }>(
+      "/api/passkeys/payment/verify",
+      { payment: paymentKey, response },
+      "We couldn't confirm your payment. Nothing was sent.",
+    );
+    return result.redirectTo;
+  });
+}

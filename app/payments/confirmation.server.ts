@@ -52,7 +52,7 @@ function requestOf(pending: PendingPayment): PaymentRequest {
 }
 
 /** The session's pending payment, unless it is too old to send (then it is dropped). */
-async function pendingOf(customer: RequestSession): Promise<PendingPayment | undefined> {
+export async function pendingOf(customer: RequestSession): Promise<PendingPayment | undefined> {
   const pending = (await customer.get())?.pendingPayment;
   if (!pending) return undefined;
   if (Date.now() - pending.createdAt <= PENDING_TTL_MS) return pending;

@@ -76,6 +76,7 @@ describe("Send payment → Payments asks for SCA", () => {
       creditorIban: "GB82 WEST 1234 5698 7654 32",
       remittanceInfo: "Analytical Engine",
       triesLeft: 5,
+      passkey: false,
     });
     const session = await readSession(cookie);
     expect(session?.pendingPayment).toMatchObject({

@@ -2,14 +2,22 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useEffect } from "react";
 import type { PaymentChallengeView } from "../../types/views";
+import { ConfirmWithPasskey } from "~/components/confirm-with-passkey";
 import { FormField } from "~/components/form-field";
 import { SubmitButton } from "~/components/submit-button";
+import { hasPasskey } from "~/passkeys/payment.server";
 import { challengeView, confirmPayment, type ConfirmActionData } from "~/payments/confirmation.server";
+import { requestSession } from "~/session/customer.server";
 
 // A payment that Payments wants confirmed (strong customer authentication, decision 019).
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return Response.json(await challengeView(request, context));
+  const view = await challengeView(request, context);
+  const passkey = await hasPasskey(requestSession(request, context), context.requestId);
+  return Response.json({ passkey, ...view } satisfies ConfirmPageData);
 }
+
+/** The page's data: the pending payment, and whether "Confirm with passkey" may be offered. */
+type ConfirmPageData = PaymentChallengeView & { passkey: boolean };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   return confirmPayment(request, context);
@@ -18,7 +26,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export const meta: MetaFunction = () => [{ title: "Confirm your payment · Northwind Bank" }];
 
 export default function ConfirmPayment() {
-  const view = useLoaderData<PaymentChallengeView>();
+  const view = useLoaderData<ConfirmPageData>();
   const result = useActionData<ConfirmActionData>();
   const errors = result?.errors ?? {};
   const triesLeft = result?.triesLeft ?? view.triesLeft;
@@ -93,7 +101,7 @@ export default function ConfirmPayment() {
               Confirm payment
             </SubmitButton>
           </Form>
-          {/* Other ways to answer the same challenge (e.g. "Confirm with passkey", JavaScript only) go here. */}
+          {view.passkey ? <ConfirmWithPasskey paymentKey={view.paymentKey} /> : null}
           <Form method="post" className="inline-form">
             <input type="hidden" name="payment" value={view.paymentKey} />
             <SubmitButton
