@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { DEMO, expectSignedIn, expectSignedOut, ready, signIn } from "./support";
+import { DEMO, expectSignedIn, expectSignedOut, fillPayment, minorUnits, ready, signIn } from "./support";
 
 /**
  * Passkeys with a real browser ceremony: Chromium's WebAuthn virtual authenticator
@@ -17,6 +17,15 @@ async function addVirtualAuthenticator(page: Page) {
   return {
     credentials: async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials,
   };
+}
+
+const IBAN = "GB82 WEST 1234 5698 7654 32";
+
+async function dashboardBalance(page: Page): Promise<number> {
+  await page.goto("/dashboard");
+  const balance = page.getByTestId("balance");
+  await expect(balance).toHaveText(/\d\.\d\d/);
+  return minorUnits(await balance.innerText());
 }
 
 async function signOut(page: Page) {
@@ -82,6 +91,46 @@ test.describe("JavaScript on", () => {
   });
 });
 
+test.describe("JavaScript on, paying", () => {
+  test("pays 250.00 confirming with the passkey: the balance drops by exactly 250.00, once", async ({ page }) => {
+    test.setTimeout(90_000);
+    await addVirtualAuthenticator(page);
+    await signIn(page, "grace");
+    await page.goto("/profile");
+    await ready(page, true);
+    await page.getByRole("button", { name: "Add a passkey" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Passkey added." })).toBeVisible();
+
+    const start = await dashboardBalance(page);
+    const name = `Jean Sammet ${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
+    await page.goto("/payments/new");
+    await ready(page, true);
+    await fillPayment(page, { name, iban: IBAN, amount: "250.00", reference: "FORMAC" });
+    await page.getByRole("button", { name: "Send payment" }).click();
+    await expect(page).toHaveURL(/\/payments\/confirm$/);
+    await expect(page.getByTestId("confirm-amount")).toHaveText("$250.00");
+    expect(await page.getByText(name, { exact: true }).count()).toBe(1);
+
+    const confirm = page.getByRole("button", { name: "Confirm with passkey" });
+    await confirm.click();
+    await expect(page).toHaveURL(/\/payments\/sent$/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(`$250.00 is on its way to ${name}`);
+    expect(await dashboardBalance(page)).toBe(start - 25_000);
+    // Back to the confirmation and again: nothing is pending any more, nothing more is booked.
+    await page.goto("/payments/confirm");
+    await expect(page).toHaveURL(/\/payments\/new$/);
+    expect(await dashboardBalance(page)).toBe(start - 25_000);
+    await page.goto("/transactions");
+    await expect(page.getByRole("listitem").filter({ hasText: name })).toHaveCount(1);
+
+    // Tidy up: Grace's other specs pay with the code.
+    await page.goto("/profile");
+    await ready(page, true);
+    await page.getByRole("button", { name: /^Remove the passkey added/ }).click();
+    await expect(page.getByText("You have no passkeys yet.")).toBeVisible();
+  });
+});
+
 test.describe("JavaScript off", () => {
   test.use({ javaScriptEnabled: false });
 
@@ -95,5 +144,12 @@ test.describe("JavaScript off", () => {
     await page.goto("/profile");
     await expect(page.getByRole("heading", { level: 2, name: "Passkeys" })).toBeVisible();
     await expect(page.getByRole("button", { name: "Add a passkey" })).toHaveCount(0);
+    // The payment confirmation: the code form, and no passkey button.
+    await page.goto("/payments/new");
+    await fillPayment(page, { name: "Kathleen Booth", iban: IBAN, amount: "250.00", reference: "" });
+    await page.getByRole("button", { name: "Send payment" }).click();
+    await expect(page).toHaveURL(/\/payments\/confirm$/);
+    await expect(page.getByRole("button", { name: "Confirm payment" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Confirm with passkey" })).toHaveCount(0);
   });
 });
