@@ -45,6 +45,18 @@ function counterBytes(counter: number): Buffer {
   return bytes;
 }
 
+/** The PublicKeyCredential JSON a browser hands the page (what @simplewebauthn/browser returns). */
+function credentialJson<R>(credentialId: string, response: R) {
+  return {
+    id: credentialId,
+    rawId: credentialId,
+    type: "public-key" as const,
+    response,
+    clientExtensionResults: {},
+    authenticatorAttachment: "platform" as const,
+  };
+}
+
 /** What each ceremony may bend, for refusal tests. */
 export interface CeremonyTweaks {
   /** The page origin the browser reports; default the authenticator's. */
@@ -109,18 +121,11 @@ export class SoftAuthenticator {
     const clientData = this.clientData("webauthn.create", tweaks.challenge ?? options.challenge, tweaks.origin);
     const passkey = { credentialId: b64url(credentialId), userHandle: options.user.id, privateKey, counter: 0, rpId };
     this.passkeys.push(passkey);
-    return {
-      id: passkey.credentialId,
-      rawId: passkey.credentialId,
-      type: "public-key" as const,
-      response: {
-        clientDataJSON: b64url(clientData),
-        attestationObject: b64url(cbor({ fmt: "none", attStmt: {}, authData })),
-        transports: ["internal"],
-      },
-      clientExtensionResults: {},
-      authenticatorAttachment: "platform" as const,
-    };
+    return credentialJson(passkey.credentialId, {
+      clientDataJSON: b64url(clientData),
+      attestationObject: b64url(cbor({ fmt: "none", attStmt: {}, authData })),
+      transports: ["internal"],
+    });
   }
 
   /** navigator.credentials.get(): an AuthenticationResponseJSON by `passkey` (default: the newest). */
@@ -135,19 +140,12 @@ export class SoftAuthenticator {
     const authenticatorData = Buffer.concat([sha256(rpId), Buffer.from([flags]), counterBytes(passkey.counter)]);
     const clientData = this.clientData("webauthn.get", tweaks.challenge ?? options.challenge, tweaks.origin);
     const signature = sign("sha256", Buffer.concat([authenticatorData, sha256(clientData)]), passkey.privateKey);
-    return {
-      id: passkey.credentialId,
-      rawId: passkey.credentialId,
-      type: "public-key" as const,
-      response: {
-        clientDataJSON: b64url(clientData),
-        authenticatorData: b64url(authenticatorData),
-        signature: b64url(signature),
-        userHandle: passkey.userHandle,
-      },
-      clientExtensionResults: {},
-      authenticatorAttachment: "platform" as const,
-    };
+    return credentialJson(passkey.credentialId, {
+      clientDataJSON: b64url(clientData),
+      authenticatorData: b64url(authenticatorData),
+      signature: b64url(signature),
+      userHandle: passkey.userHandle,
+    });
   }
 
   private clientData(type: string, challenge: string, origin = this.origin): Buffer {

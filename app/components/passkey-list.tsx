@@ -1,7 +1,8 @@
 import { Form, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import type { PasskeyActionResult, PasskeyView, Section } from "../../types/views";
-import { addPasskey, passkeysAvailable, PasskeyProblem } from "~/passkeys/client";
+import { addPasskey } from "~/passkeys/client";
+import { PasskeyButton } from "./passkey-button";
 import { SectionUnavailable } from "./section-unavailable";
 
 /**
@@ -10,30 +11,12 @@ import { SectionUnavailable } from "./section-unavailable";
  * browser with WebAuthn: creating a passkey needs the browser's API.
  */
 export function PasskeyList({ passkeys, result }: { passkeys: Section<PasskeyView[]>; result: PasskeyActionResult | undefined }) {
-  const [canAdd, setCanAdd] = useState(false);
-  const [adding, setAdding] = useState(false);
   const [message, setMessage] = useState<{ kind: "error" | "success"; text: string } | null>(null);
   const revalidator = useRevalidator();
   const navigation = useNavigation();
-  useEffect(() => setCanAdd(passkeysAvailable()), []);
   useEffect(() => {
     if (result) setMessage("passkeyError" in result ? { kind: "error", text: result.passkeyError } : { kind: "success", text: "Passkey removed." });
   }, [result]);
-
-  async function add() {
-    setAdding(true);
-    setMessage(null);
-    try {
-      if (await addPasskey()) {
-        setMessage({ kind: "success", text: "Passkey added. Next time, sign in with it." });
-        revalidator.revalidate();
-      }
-    } catch (error) {
-      setMessage({ kind: "error", text: error instanceof PasskeyProblem ? error.message : "That passkey couldn't be added. Please try again." });
-    } finally {
-      setAdding(false);
-    }
-  }
 
   return (
     <section aria-labelledby="passkeys-title" className="passkeys">
@@ -82,11 +65,17 @@ export function PasskeyList({ passkeys, result }: { passkeys: Section<PasskeyVie
       ) : (
         <SectionUnavailable message={passkeys.message} retry="/profile" />
       )}
-      {canAdd ? (
-        <button type="button" className="button" onClick={add} disabled={adding} aria-disabled={adding}>
-          {adding ? "Adding a passkey…" : "Add a passkey"}
-        </button>
-      ) : null}
+      <PasskeyButton
+        className="passkey-add"
+        label="Add a passkey"
+        pending="Adding a passkey…"
+        onPress={async () => {
+          setMessage(null);
+          if (!(await addPasskey())) return;
+          setMessage({ kind: "success", text: "Passkey added. Next time, sign in with it." });
+          revalidator.revalidate();
+        }}
+      />
     </section>
   );
 }
