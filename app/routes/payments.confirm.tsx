@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useEffect } from "react";
 import type { PaymentChallengeView } from "../../types/views";
-import { FormField } from "~/components/form-field";
+import { OneTimeCodeField } from "~/components/form-field";
 import { SubmitButton } from "~/components/submit-button";
 import { challengeView, confirmPayment, type ConfirmActionData } from "~/payments/confirmation.server";
 
@@ -77,15 +77,8 @@ export default function ConfirmPayment() {
           </p>
           <Form method="post">
             <input type="hidden" name="payment" value={view.paymentKey} />
-            <FormField
-              name="code"
+            <OneTimeCodeField
               label="Confirmation code"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              pattern="[0-9]{6}"
-              maxLength={6}
-              required
-              autoFocus
               error={errors.code}
               hint={triesLeft < 5 && !errors.code ? `${triesLeft === 1 ? "1 try" : `${triesLeft} tries`} left.` : undefined}
             />
