@@ -51,3 +51,21 @@ export function EmailField({ defaultValue, error, passkeys = false }: { defaultV
     />
   );
 }
+
+/** A 6-digit one-time code: the numeric keypad, the browser's code autofill, and focus when the page opens. */
+export function OneTimeCodeField({ label, error, hint }: { label: string; error?: string; hint?: string }) {
+  return (
+    <FormField
+      name="code"
+      label={label}
+      inputMode="numeric"
+      autoComplete="one-time-code"
+      pattern="[0-9]{6}"
+      maxLength={6}
+      required
+      autoFocus
+      error={error}
+      hint={hint}
+    />
+  );
+}

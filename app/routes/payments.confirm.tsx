@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useEffect } from "react";
 import type { PaymentChallengeView } from "../../types/views";
 import { ConfirmWithPasskey } from "~/components/confirm-with-passkey";
-import { FormField } from "~/components/form-field";
+import { OneTimeCodeField } from "~/components/form-field";
 import { SubmitButton } from "~/components/submit-button";
 import { hasPasskey } from "~/passkeys/payment.server";
 import { challengeView, confirmPayment, type ConfirmActionData } from "~/payments/confirmation.server";
@@ -85,15 +85,8 @@ export default function ConfirmPayment() {
           </p>
           <Form method="post">
             <input type="hidden" name="payment" value={view.paymentKey} />
-            <FormField
-              name="code"
+            <OneTimeCodeField
               label="Confirmation code"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              pattern="[0-9]{6}"
-              maxLength={6}
-              required
-              autoFocus
               error={errors.code}
               hint={triesLeft < 5 && !errors.code ? `${triesLeft === 1 ? "1 try" : `${triesLeft} tries`} left.` : undefined}
             />
