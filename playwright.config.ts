@@ -67,6 +67,8 @@ export default defineConfig({
         // Short-lived access tokens, so the refresh test (tests/e2e/sign-in.spec.ts) reaches
         // the refresh window (30 s before expiry) 11 s after signing in, not after 4.5 minutes.
         AUTH_ACCESS_TOKEN_TTL_S: "40",
+        // Passkeys (tests/e2e/passkeys.spec.ts) are made on this server's origin, not :3000.
+        AUTH_WEBAUTHN_ORIGINS: `http://localhost:${PORT}`,
       },
     },
     // The same server with Transactions failing (project "degraded"): same settings but ports and failure.

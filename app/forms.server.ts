@@ -15,6 +15,23 @@ export interface ReadForm {
 }
 
 export async function readForm(request: Request, maxBytes = MAX_FORM_BYTES): Promise<ReadForm> {
+  const body = await readBody(request, maxBytes);
+  const headers = new Headers(request.headers);
+  const replay = new Request(request.url, { method: request.method, headers, body, signal: request.signal });
+  let form: FormData;
+  try {
+    form = await replay.clone().formData();
+  } catch {
+    throw new Response("The form could not be read. Please try again.", { status: 400 });
+  }
+  return { form, replay };
+}
+
+/**
+ * A request body up to `maxBytes`; past it a thrown 413 (also for chunked bodies
+ * that announce no length), without reading the rest.
+ */
+export async function readBody(request: Request, maxBytes: number): Promise<Buffer<ArrayBuffer>> {
   const announced = Number(request.headers.get("content-length") ?? 0);
   if (announced > maxBytes) throw tooLarge();
   const chunks: Uint8Array[] = [];
@@ -32,16 +49,7 @@ export async function readForm(request: Request, maxBytes = MAX_FORM_BYTES): Pro
       chunks.push(value);
     }
   }
-  const body = Buffer.concat(chunks);
-  const headers = new Headers(request.headers);
-  const replay = new Request(request.url, { method: request.method, headers, body, signal: request.signal });
-  let form: FormData;
-  try {
-    form = await replay.clone().formData();
-  } catch {
-    throw new Response("The form could not be read. Please try again.", { status: 400 });
-  }
-  return { form, replay };
+  return Buffer.concat(chunks);
 }
 
 function tooLarge() {

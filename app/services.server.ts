@@ -34,4 +34,4 @@ export function resetServices() {
   services = undefined;
 }
 
-export { isUpstreamError, UpstreamError } from "../services/index.server";
+export { isUpstreamError, scaRefusal, UpstreamError } from "../services/index.server";

@@ -74,17 +74,20 @@ function authenticator(context: CallContext) {
   return auth;
 }
 
-/** Per e-mail and per client IP, counted on failures (sign-in) or on every send (codes). */
-function limits(kind: "sign-in" | "code", emailAddress: string, clientIp: string) {
+/**
+ * Per e-mail and per client IP, counted on failures (sign-in) or on every send (codes).
+ * A passkey sign-in names no e-mail: it counts against the client IP alone.
+ */
+function limits(kind: "sign-in" | "code", emailAddress: string | undefined, clientIp: string) {
   const env = getEnv();
   const windowMs = env.LOGIN_RATE_LIMIT_WINDOW_S * 1000;
-  return [
-    { key: `${kind}:email:${emailAddress}`, limit: env.LOGIN_RATE_LIMIT_PER_EMAIL, windowMs },
-    { key: `${kind}:ip:${clientIp}`, limit: env.LOGIN_RATE_LIMIT_PER_IP, windowMs },
-  ];
+  const perIp = { key: `${kind}:ip:${clientIp}`, limit: env.LOGIN_RATE_LIMIT_PER_IP, windowMs };
+  if (emailAddress === undefined) return [perIp];
+  return [{ key: `${kind}:email:${emailAddress}`, limit: env.LOGIN_RATE_LIMIT_PER_EMAIL, windowMs }, perIp];
 }
 
-async function overLimit(kind: "sign-in" | "code", emailAddress: string, clientIp: string, count: boolean) {
+/** Seconds until another attempt is allowed, or undefined when within the limits; `count` counts this attempt. */
+export async function overLimit(kind: "sign-in" | "code", emailAddress: string | undefined, clientIp: string, count: boolean) {
   const { rateLimiter } = getSessionRuntime();
   const states = await Promise.all(
     limits(kind, emailAddress, clientIp).map(({ key, limit, windowMs }) =>
@@ -154,6 +157,22 @@ export async function signIn(
   }
 
   await getSessionRuntime().rateLimiter.reset(`sign-in:email:${parsed.data.email}`);
+  const headers = await beginSession(request, context, tokens);
+  if (!headers) {
+    loginOutcomes.inc({ method, outcome: "unavailable" });
+    return formState(503, { status: "unavailable", message: MESSAGES.unavailable, values: echo });
+  }
+  loginOutcomes.inc({ method, outcome: "success" });
+  logger.info({ requestId: context.requestId, strategy }, "signed in");
+  return redirect(safeRedirect(parsed.data.redirectTo), { headers });
+}
+
+/**
+ * What every way of signing in does once Auth has said yes: a new session (a new
+ * id, any old one ended) with the tokens sealed in. The headers carry its cookie;
+ * undefined when the session cannot be saved (server-side sessions, store away).
+ */
+export async function beginSession(request: Request, context: AppLoadContext, tokens: TokenSet): Promise<Headers | undefined> {
   // Name, locale and ad segment for every page, without a Users call on each one.
   const profile = await getServices()
     .users.me(tokens.accessToken, { trace: context.trace, timeoutMs: SECTION_BUDGET_MS })
@@ -165,15 +184,12 @@ export async function signIn(
   try {
     cookie = await session.takeCookieHeader();
   } catch (error) {
-    // Server-side sessions with the store away: signing in cannot hold, so say so.
-    loginOutcomes.inc({ method, outcome: "unavailable" });
+    // Signing in cannot hold, so the caller says so.
     logger.error({ requestId: context.requestId, err: String(error) }, "session could not be saved");
-    return formState(503, { status: "unavailable", message: MESSAGES.unavailable, values: echo });
+    return undefined;
   }
   if (cookie) headers.append("Set-Cookie", cookie);
-  loginOutcomes.inc({ method, outcome: "success" });
-  logger.info({ requestId: context.requestId, strategy }, "signed in");
-  return redirect(safeRedirect(parsed.data.redirectTo), { headers });
+  return headers;
 }
 
 /** Step one of passwordless: ask Auth to e-mail a code. Same answer for every address. */

@@ -28,6 +28,8 @@ const standins = await startStandins({
   accessTokenTtlS: ACCESS_TOKEN_TTL_S,
   latencyMs: parseLatency(process.env.STANDIN_LATENCY_MS),
   ports: ports(process.env.BENCH_STANDIN_PORTS),
+  // Load tests measure the BFF, not the customer confirming payments (STANDIN_SCA=off).
+  sca: false,
 });
 
 process.on("message", (message: ToStandins) => {

@@ -30,6 +30,7 @@ describe("startEmbeddedStandinsIfUnconfigured", () => {
       expect(env.AUTH_SERVICE_URL).toBe(standins?.urls.auth);
       expect(env.ADS_SERVICE_URL).toBe(standins?.urls.ads);
       expect(env.AUTH_CLIENT_ID).toBe("bff-dev");
+      expect(env.AUTH_WEBAUTHN_ORIGINS).toBe("http://localhost:3000");
       expect(env.SESSION_SECRET).toMatch(/^[0-9a-f]{64}$/);
       expect(warnings).toEqual([expect.stringContaining("SESSION_SECRET is not set")]);
       const health = await fetch(`${env.USERS_SERVICE_URL}/health`);
@@ -37,6 +38,15 @@ describe("startEmbeddedStandinsIfUnconfigured", () => {
     } finally {
       await standins?.close();
     }
+  });
+
+  it("accepts passkeys from the app's own origin on its PORT, unless AUTH_WEBAUTHN_ORIGINS says otherwise", async () => {
+    const onPort: Record<string, string | undefined> = { STANDIN_PORTS: "auto", PORT: "3810" };
+    await (await startEmbeddedStandinsIfUnconfigured(onPort, () => {}))?.close();
+    expect(onPort.AUTH_WEBAUTHN_ORIGINS).toBe("http://localhost:3810");
+    const configured: Record<string, string | undefined> = { STANDIN_PORTS: "auto", AUTH_WEBAUTHN_ORIGINS: "https://bank.example" };
+    await (await startEmbeddedStandinsIfUnconfigured(configured, () => {}))?.close();
+    expect(configured.AUTH_WEBAUTHN_ORIGINS).toBe("https://bank.example");
   });
 
   it("keeps a configured session secret and credentials", async () => {

@@ -28,6 +28,8 @@ export async function startEmbeddedStandinsIfUnconfigured(
   env.ADS_ALLOWED_ORIGINS ||= "*";
   // The stand-in Auth announces ended logins to this app's own back-channel endpoint.
   env.AUTH_BACKCHANNEL_LOGOUT_URL ||= `http://127.0.0.1:${env.PORT || "3000"}/auth/backchannel-logout`;
+  // Passkeys are bound to the page's origin: the app's own, on whatever PORT it serves.
+  env.AUTH_WEBAUTHN_ORIGINS ||= `http://localhost:${env.PORT || 3000}`;
   if (!env.SESSION_SECRET) {
     env.SESSION_SECRET = randomBytes(32).toString("hex");
     warn("SESSION_SECRET is not set: using a random one, so sessions end when the app restarts.");

@@ -1,6 +1,8 @@
 import { z } from "zod";
-import type { TokenSet } from "../types/domain";
+import type { ScaAnswer, ScaChallenge, ScaVerification, TokenSet } from "../types/domain";
+import { minorToDecimal, type Money } from "../types/money";
 import { bearer } from "./bearer.server";
+import { isUpstreamError } from "./errors.server";
 import type { CallContext, ServiceHttp } from "./http.server";
 
 // OAuth2 token endpoint: snake_case, expires_in in seconds.
@@ -11,8 +13,8 @@ const oauthTokenSchema = z.object({
   expires_in: z.number().int().positive(),
 });
 
-// The passwordless team's endpoint: camelCase and other names for the same things.
-const passwordlessTokenSchema = z.object({
+// The passwordless team's endpoints (codes, passkeys): camelCase and other names for the same things.
+export const passwordlessTokenSchema = z.object({
   token: z.string().min(1),
   refreshToken: z.string().min(1),
   expiresIn: z.number().int().positive(),
@@ -27,6 +29,21 @@ const jwksSchema = z.object({
 });
 
 export type AuthJwks = z.infer<typeof jwksSchema>;
+
+/** The passwordless team's camelCase token answer as the harmonised `TokenSet`. */
+export function passwordlessTokens(data: z.infer<typeof passwordlessTokenSchema>, now: () => number): TokenSet {
+  return { accessToken: data.token, refreshToken: data.refreshToken, accessTokenExpiresAt: now() + data.expiresIn * 1000 };
+}
+// Payment challenges (strong customer authentication): camelCase, like passwordless.
+const scaChallengeSchema = z.object({
+  challengeId: z.string().min(1),
+  methods: z.array(z.string()),
+  expiresIn: z.number().int().positive(),
+});
+const scaVerifiedSchema = z.object({
+  scaToken: z.string().min(1),
+  expiresIn: z.number().int().positive(),
+});
 
 export interface AuthClientOptions {
   clientId: string;
@@ -111,6 +128,56 @@ export function createAuthClient(http: ServiceHttp, options: AuthClientOptions) 
       await http.request({ method: "POST", path: "/passwordless/start", body: { email }, schema: anyBody, context });
     },
 
+    /**
+     * A challenge for this payment: Auth sends the customer a code in a message
+     * naming the amount and the payee (dynamic linking).
+     */
+    async createScaChallenge(
+      accessToken: string,
+      payment: { amount: Money; creditorIban: string; creditorName: string },
+      context?: CallContext,
+    ): Promise<ScaChallenge> {
+      const { data } = await http.request({
+        method: "POST",
+        path: "/v1/sca/challenges",
+        headers: bearer(accessToken),
+        body: {
+          amount: minorToDecimal(payment.amount.minor, payment.amount.currency),
+          currency: payment.amount.currency,
+          creditorIban: payment.creditorIban,
+          creditorName: payment.creditorName,
+        },
+        schema: scaChallengeSchema,
+        context,
+      });
+      return { id: data.challengeId, methods: data.methods, expiresAt: now() + data.expiresIn * 1000 };
+    },
+
+    /**
+     * Answers a challenge. A wrong answer (401 {"message"}) and a dead challenge
+     * (410, or 404) are outcomes, not errors: in particular a wrong code must not
+     * look like a refused access token, which the session would "fix" with a
+     * refresh and a retry, spending a second try. A refused access token (401
+     * invalid_token) still throws as "unauthorized".
+     */
+    async verifyScaChallenge(accessToken: string, challengeId: string, answer: ScaAnswer, context?: CallContext): Promise<ScaVerification> {
+      try {
+        const { data } = await http.request({
+          method: "POST",
+          path: `/v1/sca/challenges/${encodeURIComponent(challengeId)}/verify`,
+          headers: bearer(accessToken),
+          body: answer,
+          schema: scaVerifiedSchema,
+          context,
+        });
+        return { outcome: "confirmed", scaToken: data.scaToken };
+      } catch (error) {
+        if (isUpstreamError(error, "unauthorized") && error.code !== "invalid_token") return { outcome: "wrong" };
+        if (isUpstreamError(error, "rejected") && (error.status === 410 || error.status === 404)) return { outcome: "gone" };
+        throw error;
+      }
+    },
+
     /** A wrong, expired or exhausted code surfaces as `UpstreamError` kind "unauthorized" (401). */
     async verifyPasswordless(email: string, code: string, context?: CallContext): Promise<TokenSet> {
       const { data } = await http.request({
@@ -120,11 +187,7 @@ export function createAuthClient(http: ServiceHttp, options: AuthClientOptions) 
         schema: passwordlessTokenSchema,
         context,
       });
-      return {
-        accessToken: data.token,
-        refreshToken: data.refreshToken,
-        accessTokenExpiresAt: now() + data.expiresIn * 1000,
-      };
+      return passwordlessTokens(data, now);
     },
   };
 }

@@ -2,6 +2,7 @@ import { http, HttpResponse } from "msw";
 import { STANDIN_DEFAULTS } from "../upstream";
 import { standins } from "../tests/support/standins";
 import { testServices } from "../tests/support/services";
+import { scaRefusal } from "./payments.server";
 
 const ADA = { email: "ada@example.com", password: "Analytical-Engine-1843" };
 
@@ -58,6 +59,35 @@ describe("auth client", () => {
       accessTokenExpiresAt: expect.any(Number),
     });
     await expect(auth.verifyPasswordless(ADA.email, "000000")).rejects.toMatchObject({ kind: "unauthorized" });
+  });
+});
+
+describe("auth client: payment challenges", () => {
+  const payment = { amount: { minor: 25_000, currency: "EUR" }, creditorIban: "GB82WEST12345698765432", creditorName: "Charles Babbage" };
+
+  it("creates a challenge (decimal amount upstream) and turns Auth's answers into outcomes", async () => {
+    const token = await adaToken();
+    const auth = services().auth;
+    const before = Date.now();
+    const challenge = await auth.createScaChallenge(token, payment);
+    expect(challenge.methods).toEqual(["otp", "passkey"]);
+    expect(challenge.expiresAt).toBeGreaterThanOrEqual(before + 299_000);
+    expect(standins.outboxMessages(ADA.email)[0]?.text).toContain("250.00 EUR");
+    const [code = ""] = standins.outbox(ADA.email);
+    expect(await auth.verifyScaChallenge(token, challenge.id, { code: code === "000000" ? "111111" : "000000" })).toEqual({ outcome: "wrong" });
+    expect(await auth.verifyScaChallenge(token, challenge.id, { code })).toEqual({ outcome: "confirmed", scaToken: expect.stringMatching(/^ey/) });
+    expect(await auth.verifyScaChallenge(token, challenge.id, { code })).toEqual({ outcome: "gone" });
+    expect(await auth.verifyScaChallenge(token, "chl_unknown", { code })).toEqual({ outcome: "gone" });
+  });
+
+  it("still throws for a refused access token (so the session can refresh) and for bad upstream data", async () => {
+    const auth = services().auth;
+    await expect(auth.verifyScaChallenge("not-a-token", "chl_x", { code: "123456" })).rejects.toMatchObject({
+      kind: "unauthorized",
+      code: "invalid_token",
+    });
+    standins.use(http.post("*/v1/sca/challenges", () => HttpResponse.json({ challengeId: "", methods: [], expiresIn: 300 }, { status: 201 })));
+    await expect(auth.createScaChallenge(await adaToken(), payment)).rejects.toMatchObject({ kind: "invalid_response" });
   });
 });
 
@@ -124,6 +154,23 @@ describe("payments client", () => {
     expect(sent[0]?.headers["idempotency-key"]).toBe("key-1");
     const account = await payments.currentAccount(token);
     expect(account.available.minor).toBe(1_234_567 - 1250);
+  });
+
+  it("names Payments' SCA answers by their code, and sends the SCA token as a header", async () => {
+    const token = await adaToken();
+    const payments = services().payments;
+    const payment = {
+      creditorName: "Charles Babbage",
+      creditorIban: "GB82WEST12345698765432",
+      amount: { minor: 25_000, currency: "EUR" },
+      remittanceInfo: "",
+    };
+    const required = await payments.createPayment(token, "key-sca", payment).catch((error: unknown) => error);
+    expect(scaRefusal(required)).toBe("sca_required");
+    const invalid = await payments.createPayment(token, "key-sca", payment, undefined, "not-a-token").catch((error: unknown) => error);
+    expect(scaRefusal(invalid)).toBe("sca_invalid");
+    expect(standins.requests.filter((request) => request.path === "/v2/payments")[1]?.headers["sca-token"]).toBe("not-a-token");
+    expect(scaRefusal(new Error("other"))).toBeUndefined();
   });
 
   it("surfaces an amount over the balance as rejected (422)", async () => {

@@ -40,7 +40,7 @@ export interface ServiceHttpOptions {
 }
 
 export interface ServiceRequest<T> {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "DELETE";
   path: string;
   headers?: Record<string, string>;
   /** A JSON value, or a URLSearchParams for form encoding. */
@@ -198,7 +198,8 @@ function errorFromResponse(service: ServiceName, status: number, text: string): 
     const body: unknown = JSON.parse(text);
     if (body && typeof body === "object") {
       const fields = body as Record<string, unknown>;
-      code = firstString(fields.error, fields.title, fields.code);
+      // A machine-readable code wins over a title (Payments' {"title","detail","code":"sca_required"}).
+      code = firstString(fields.error, fields.code, fields.title);
       detail = firstString(fields.error_description, fields.message, fields.detail);
     }
   } catch {

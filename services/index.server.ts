@@ -2,6 +2,7 @@ import { createAdsClient } from "./ads.server";
 import { createAuthClient } from "./auth.server";
 import type { ServiceName } from "./errors.server";
 import { ServiceHttp, type UpstreamCallEvent } from "./http.server";
+import { createPasskeysClient } from "./passkeys.server";
 import { createPaymentsClient } from "./payments.server";
 import { createTransactionsClient } from "./transactions.server";
 import { createUsersClient } from "./users.server";
@@ -36,6 +37,8 @@ export function createServices(config: ServicesConfig) {
 
   return {
     auth: createAuthClient(transports.auth, { clientId: config.clientId, clientSecret: config.clientSecret }),
+    /** Auth's passkey endpoints. */
+    passkeys: createPasskeysClient(transports.auth),
     users: createUsersClient(transports.users),
     payments: createPaymentsClient(transports.payments),
     transactions: createTransactionsClient(transports.transactions),
@@ -50,3 +53,4 @@ export type Services = ReturnType<typeof createServices>;
 export { UpstreamError, isUpstreamError, type ServiceName, type UpstreamErrorKind } from "./errors.server";
 export { closeUpstreamPools, type CallContext, type CallTrace, type UpstreamCallEvent } from "./http.server";
 export { isHealthy } from "./health.server";
+export { scaRefusal } from "./payments.server";

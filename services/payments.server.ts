@@ -3,6 +3,7 @@ import type { Account, PaymentReceipt, PaymentRequest } from "../types/domain";
 import { decimalToMinor, minorToDecimal } from "../types/money";
 import type { CallContext, ServiceHttp } from "./http.server";
 import { bearer } from "./bearer.server";
+import { isUpstreamError } from "./errors.server";
 
 const currency = z.string().regex(/^[A-Z]{3}$/, "ISO 4217 code");
 
@@ -52,18 +53,23 @@ export function createPaymentsClient(http: ServiceHttp) {
     /**
      * Idempotent by `idempotencyKey`: the same key with the same payment returns the
      * first receipt (`replayed: true`), so a resubmitted form never pays twice.
-     * Over-balance and other refusals surface as `UpstreamError` kind "rejected" (422).
+     * Over-balance and other refusals surface as `UpstreamError` kind "rejected" (422);
+     * a payment that needs strong customer authentication as a 403 (`scaRefusal`).
      */
     async createPayment(
       accessToken: string,
       idempotencyKey: string,
       payment: PaymentRequest,
       context?: CallContext,
+      /** Auth's proof of strong customer authentication for exactly this payment. */
+      scaToken?: string,
     ): Promise<PaymentReceipt> {
+      const headers: Record<string, string> = { "idempotency-key": idempotencyKey, ...bearer(accessToken) };
+      if (scaToken !== undefined) headers["sca-token"] = scaToken;
       const { status, data } = await http.request({
         method: "POST",
         path: "/v2/payments",
-        headers: { "idempotency-key": idempotencyKey, ...bearer(accessToken) },
+        headers,
         body: {
           creditorIban: payment.creditorIban,
           creditorName: payment.creditorName,
@@ -80,3 +86,13 @@ export function createPaymentsClient(http: ServiceHttp) {
 }
 
 export type PaymentsClient = ReturnType<typeof createPaymentsClient>;
+
+/**
+ * Payments' answer when a payment needs strong customer authentication: 403
+ * "sca_required" (nothing booked; send it again with an SCA token) or
+ * "sca_invalid" (the token was not good for this payment). Undefined otherwise.
+ */
+export function scaRefusal(error: unknown): "sca_required" | "sca_invalid" | undefined {
+  if (!isUpstreamError(error, "rejected") || error.status !== 403) return undefined;
+  return error.code === "sca_required" || error.code === "sca_invalid" ? error.code : undefined;
+}

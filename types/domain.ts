@@ -13,6 +13,19 @@ export interface TokenSet {
   accessTokenExpiresAt: number;
 }
 
+/** A passkey registered at Auth: the app only ever sees its id and dates, never key material. */
+export interface Passkey {
+  id: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+/**
+ * WebAuthn options (for `navigator.credentials.create/get`) as Auth made them: relayed
+ * to the browser untouched, so only the challenge is known to be there.
+ */
+export type WebAuthnOptions = { challenge: string } & Record<string, unknown>;
+
 export interface UserProfile {
   id: string;
   firstName: string;
@@ -59,6 +72,30 @@ export interface PaymentReceipt {
   /** True when the upstream answered a replayed Idempotency-Key with the first result. */
   replayed: boolean;
 }
+
+/** A payment challenge at Auth (strong customer authentication), bound to one payment. */
+export interface ScaChallenge {
+  id: string;
+  /** How it may be answered, e.g. ["otp", "passkey"]. */
+  methods: string[];
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+/**
+ * An answer to a challenge: the one-time code from Auth's message, or a passkey
+ * assertion, relayed as the browser made it (only Auth verifies it).
+ */
+export type ScaAnswer = { code: string } | { assertion: unknown };
+
+/** What Auth made of an answer. */
+export type ScaVerification =
+  /** The proof Payments takes, bound to that payment, good once, for a short while. */
+  | { outcome: "confirmed"; scaToken: string }
+  /** Not the right answer; the challenge stays open (until its tries run out). */
+  | { outcome: "wrong" }
+  /** Expired, already used, out of tries, or unknown: a new challenge is needed. */
+  | { outcome: "gone" };
 
 export const AD_PLACEMENTS = ["sidebar", "banner", "inline"] as const;
 export type AdPlacement = (typeof AD_PLACEMENTS)[number];

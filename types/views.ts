@@ -74,6 +74,18 @@ export interface SignInView {
   current: boolean;
 }
 
+/** A passkey in the profile's list: dates only, nothing Auth keeps. */
+export interface PasskeyView {
+  id: string;
+  createdAt: string;
+  createdAtText: string;
+  lastUsedAt: string | null;
+  lastUsedAtText: string | null;
+}
+
+/** What the profile's action says about a passkey it was asked to remove. */
+export type PasskeyActionResult = { passkeyRemoved: true } | { passkeyError: string };
+
 export interface PaymentFormView {
   /** Minted per rendered form: the payment's Idempotency-Key. */
   idempotencyKey: string;
@@ -86,4 +98,17 @@ export interface PaymentConfirmationView {
   creditorName: string;
   status: string;
   balance: Section<{ available: MoneyView; currency: string }>;
+}
+
+/** A payment waiting for the customer's confirmation (strong customer authentication). */
+export interface PaymentChallengeView {
+  /** Which pending payment the page shows (its Idempotency-Key): a page left open over a newer payment is caught. */
+  paymentKey: string;
+  amount: MoneyView;
+  creditorName: string;
+  /** Grouped in fours for reading. */
+  creditorIban: string;
+  remittanceInfo: string;
+  /** Wrong codes still allowed on the current challenge. */
+  triesLeft: number;
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { announceLogout } from "./backchannel";
 import { authenticateLogin } from "./grants";
 import { json, readJson, safeEqual } from "./responses";
-import { route, type Route } from "./routes";
+import { pathParam, route, type Route } from "./routes";
 import { normalizeEmail, type Grant, type StandinState } from "./state";
 
 /**
@@ -52,7 +52,7 @@ export function authSessionRoutes(state: StandinState): Route[] {
 
     // The stand-in's stand-in for the fraud team's "kill all sessions"; real Auth has no such endpoint.
     route("POST", "/dev/users/:email/logout", async (request) => {
-      const email = decodeURIComponent(new URL(request.url).pathname.split("/")[3] ?? "");
+      const email = pathParam("/dev/users/:email/logout", request, "email") ?? "";
       const userId = state.userIdByEmail.get(normalizeEmail(email));
       if (userId === undefined) return json(404, { error: "not_found" });
       const ended = await endLogins(state, userId);

@@ -3,8 +3,10 @@ import type { RequestHandler } from "msw";
 import { z } from "zod";
 import { authSessionRoutes } from "./auth-sessions";
 import { refreshGrant, revokeToken, startGrant } from "./grants";
+import { passkeyRoutes, passkeyScaAnswer } from "./passkeys";
 import { healthRoute, json, readJson, safeEqual } from "./responses";
-import { normalizeEmail, type StandinState } from "./state";
+import { scaRoutes } from "./sca";
+import { deliver, normalizeEmail, type StandinState } from "./state";
 import { route, toHandlers, type Route } from "./routes";
 
 /**
@@ -149,9 +151,7 @@ export function authRoutes(state: StandinState): Route[] {
           failedAttempts: 0,
           dead: false,
         });
-        const sent = state.outbox.get(email) ?? [];
-        sent.unshift(code);
-        state.outbox.set(email, sent);
+        deliver(state, email, code, `Your Northwind Bank sign-in code is ${code}. It is valid for 10 minutes.`);
       }
       // Same answer whether or not the address has an account: no enumeration.
       return json(202, { message: "If the address has an account, a code is on its way." });
@@ -181,15 +181,20 @@ export function authRoutes(state: StandinState): Route[] {
       );
     }),
 
+    // Payment challenges (strong customer authentication): their own module.
+    ...scaRoutes(state, [passkeyScaAnswer(state)]),
+
     // The stand-in's stand-in for e-mail delivery; real Auth has no such endpoint.
     route("GET", "/dev/outbox", (request) => {
       const email = new URL(request.url).searchParams.get("email");
       if (!email) return json(400, { message: "email is required" });
-      return json(200, { codes: [...(state.outbox.get(normalizeEmail(email)) ?? [])] });
+      const messages = state.outbox.get(normalizeEmail(email)) ?? [];
+      return json(200, { codes: messages.map((message) => message.code), messages });
     }),
 
     // Logins that end from Auth's side, and the back-channel logout that announces it.
     ...authSessionRoutes(state),
+    ...passkeyRoutes(state),
   ];
 }
 

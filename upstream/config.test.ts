@@ -1,4 +1,4 @@
-import { parseAccessTokenTtl, parseFailureRate, parseLatency, standinOptionsFromEnv } from "./config";
+import { parseAccessTokenTtl, parseFailureRate, parseLatency, parseSca, parseWebAuthn, standinOptionsFromEnv } from "./config";
 import { STANDIN_DEFAULTS } from "./defaults";
 
 describe("STANDIN_LATENCY_MS / STANDIN_FAILURE_RATE", () => {
@@ -53,6 +53,8 @@ describe("standinOptionsFromEnv", () => {
       accessTokenTtlS: 300,
       latencyMs: {},
       failureRate: {},
+      webauthn: { rpId: "localhost", origins: ["http://localhost:3000"] },
+      sca: true,
     });
   });
 
@@ -65,6 +67,9 @@ describe("standinOptionsFromEnv", () => {
         AUTH_ACCESS_TOKEN_TTL_S: "30",
         STANDIN_LATENCY_MS: "users:40",
         STANDIN_FAILURE_RATE: "transactions:0.2",
+        AUTH_WEBAUTHN_RP_ID: "bank.example",
+        AUTH_WEBAUTHN_ORIGINS: "https://bank.example, https://www.bank.example",
+        STANDIN_SCA: "off",
       }),
     ).toEqual({
       clientId: "id",
@@ -73,6 +78,34 @@ describe("standinOptionsFromEnv", () => {
       accessTokenTtlS: 30,
       latencyMs: { users: 40 },
       failureRate: { transactions: 0.2 },
+      webauthn: { rpId: "bank.example", origins: ["https://bank.example", "https://www.bank.example"] },
+      sca: false,
     });
+  });
+});
+
+describe("parseWebAuthn", () => {
+  it.each(["https://bank.example/login", "bank.example", "ftp://bank.example", "http://localhost:3000/"])(
+    "refuses the origin %j naming the variable",
+    (origins) => {
+      expect(() => parseWebAuthn(undefined, origins)).toThrow(/^AUTH_WEBAUTHN_ORIGINS/);
+    },
+  );
+
+  it.each(["https://bank.example", "bank example", "-bank.example"])("refuses the RP ID %j naming the variable", (rpId) => {
+    expect(() => parseWebAuthn(rpId, undefined)).toThrow(/^AUTH_WEBAUTHN_RP_ID/);
+  });
+});
+
+describe("STANDIN_SCA", () => {
+  it("is on unless set to off", () => {
+    expect(parseSca(undefined)).toBe(true);
+    expect(parseSca("")).toBe(true);
+    expect(parseSca("on")).toBe(true);
+    expect(parseSca("OFF")).toBe(false);
+  });
+
+  it.each(["no", "0", "false", "of"])("refuses %j with a line naming STANDIN_SCA", (value) => {
+    expect(() => parseSca(value)).toThrow(/^STANDIN_SCA: invalid value/);
   });
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { STANDIN_DEFAULTS } from "./defaults";
-import { SERVICE_NAMES, type PerService, type ServiceName, type StandinOptions } from "./types";
+import { SERVICE_NAMES, type PerService, type ServiceName, type StandinOptions, type WebAuthnSettings } from "./types";
 
 /**
  * Reads the stand-ins' settings from the environment. Injection settings look like
@@ -62,6 +62,42 @@ export function parseAccessTokenTtl(raw: string | undefined): number {
   return parsed.data;
 }
 
+const rpIdSchema = z
+  .string()
+  .regex(/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/, "must be a host name such as localhost or bank.example");
+
+/**
+ * `AUTH_WEBAUTHN_RP_ID` (a host name; default localhost) and `AUTH_WEBAUTHN_ORIGINS`
+ * (comma-separated origins; default http://localhost:3000): where passkeys work.
+ */
+export function parseWebAuthn(rpIdRaw: string | undefined, originsRaw: string | undefined): WebAuthnSettings {
+  const rpIdText = rpIdRaw?.trim() || STANDIN_DEFAULTS.webauthnRpId;
+  const rpId = rpIdSchema.safeParse(rpIdText.toLowerCase());
+  if (!rpId.success) throw new Error(`AUTH_WEBAUTHN_RP_ID: invalid value "${rpIdRaw}" (${rpId.error.issues[0]?.message ?? "invalid"})`);
+  const entries = (originsRaw ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+  const origins = entries.length > 0 ? entries : [...STANDIN_DEFAULTS.webauthnOrigins];
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin || !/^https?:$/.test(parsed.protocol)) {
+      throw new Error(`AUTH_WEBAUTHN_ORIGINS: invalid entry "${origin}" (expected origins like "http://localhost:3000", comma-separated)`);
+    }
+  }
+  return { rpId: rpId.data, origins };
+}
+
+/** `STANDIN_SCA`: `on` (default) or `off` (Payments never asks for strong customer authentication). */
+export function parseSca(raw: string | undefined): boolean {
+  const value = raw?.trim().toLowerCase() ?? "";
+  if (value === "" || value === "on") return true;
+  if (value === "off") return false;
+  throw new Error(`STANDIN_SCA: invalid value "${raw}" (expected "on" or "off")`);
+}
+
 /**
  * Every stand-in setting the environment can give, with the dev defaults for the
  * credentials. Ports are not read here: the caller decides (fixed or ephemeral).
@@ -79,6 +115,8 @@ export function standinOptionsFromEnv(
     latencyMs: parseLatency(env.STANDIN_LATENCY_MS),
     failureRate: parseFailureRate(env.STANDIN_FAILURE_RATE),
     ...(env.AUTH_BACKCHANNEL_LOGOUT_URL ? { backchannelLogoutUrl: env.AUTH_BACKCHANNEL_LOGOUT_URL } : {}),
+    webauthn: parseWebAuthn(env.AUTH_WEBAUTHN_RP_ID, env.AUTH_WEBAUTHN_ORIGINS),
+    sca: parseSca(env.STANDIN_SCA),
   };
 }
 

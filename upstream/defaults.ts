@@ -8,4 +8,7 @@ export const STANDIN_DEFAULTS = {
   clientSecret: "dev-client-secret",
   adsApiKey: "dev-ads-key",
   accessTokenTtlS: 300,
+  /** Passkeys: the RP ID and the app's origin as `npm start` serves it. */
+  webauthnRpId: "localhost",
+  webauthnOrigins: ["http://localhost:3000"],
 } as const;

@@ -6,7 +6,7 @@ export { startStandins, type RecordedRequest, type Standins } from "./serve";
 export { STANDIN_DEFAULTS } from "./defaults";
 export { DEMO_CUSTOMERS, DEMO_EPOCH_MS } from "./data";
 export { DEFAULT_PORTS, SERVICE_NAMES, type Injection, type PerService, type ServiceName, type StandinOptions } from "./types";
-export { parseAccessTokenTtl, parseFailureRate, parseLatency, standinOptionsFromEnv } from "./config";
+export { parseAccessTokenTtl, parseFailureRate, parseLatency, parseSca, standinOptionsFromEnv } from "./config";
 export { createStandinState, type StandinState } from "./state";
 export { authHandlers, authRoutes } from "./auth";
 export { usersHandlers, usersRoutes } from "./users";

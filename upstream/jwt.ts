@@ -7,6 +7,8 @@ import {
   jwtVerify,
   type CryptoKey,
   type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
 } from "jose";
 
 /**
@@ -43,6 +45,13 @@ export interface TokenKeys {
    * (ES256, the JWKS `kid`, `typ: logout+jwt`); `header` entries override those (null: left out).
    */
   signLogoutToken(claims: Record<string, unknown>, header?: Record<string, unknown>): Promise<string>;
+  /**
+   * Another kind of JWT Auth issues with the same key (e.g. SCA tokens, sca-token.ts):
+   * the claims as given, with header `typ` so that no kind passes for another.
+   */
+  signJwt(typ: string, claims: JWTPayload): Promise<string>;
+  /** The published JWKS as a key set, for verifying those as the other services do. */
+  readonly keySet: JWTVerifyGetKey;
 }
 
 /** OpenID Connect Back-Channel Logout 1.0 §2.4: the event a logout token carries. */
@@ -66,6 +75,7 @@ export async function createTokenKeys(): Promise<TokenKeys> {
 
   return {
     jwks,
+    keySet,
     sign: (claims, nowMs, ttlS) => signToken(privateKey, kid, claims, nowMs, ttlS),
     signLogoutToken(claims, header = {}) {
       // A header entry given as null is left out (a test's "no typ", "no kid"); alg is always the key's.
@@ -73,6 +83,7 @@ export async function createTokenKeys(): Promise<TokenKeys> {
       for (const [name, value] of Object.entries(fields)) if (value === null) delete fields[name];
       return new SignJWT(claims).setProtectedHeader(Object.assign(fields, { alg: ALGORITHM })).sign(privateKey);
     },
+    signJwt: (typ, claims) => new SignJWT(claims).setProtectedHeader({ alg: ALGORITHM, kid, typ }).sign(privateKey),
     async verify(token, nowMs) {
       const nowS = Math.floor(nowMs / 1000);
       const cached = verified.get(token);

@@ -1,5 +1,5 @@
 import { isValidIban } from "./iban";
-import { ADA, GRACE, bearer, login, postJson, startTestStandins, type TestStandins } from "./test-support";
+import { ADA, GRACE, bearer, login, postJson, scaTokenFor, startTestStandins, type TestStandins } from "./test-support";
 
 let standins: TestStandins;
 
@@ -25,11 +25,23 @@ async function account(accessToken: string) {
   return (await response.json()) as Record<string, unknown> & { availableBalance: string; ledgerBalance: string };
 }
 
-function pay(accessToken: string, body: unknown, key: string | null = "key-1") {
+function pay(accessToken: string, body: unknown, key: string | null = "key-1", scaToken?: string) {
   return postJson(`${standins.urls.payments}/v2/payments`, body, {
     ...bearer(accessToken),
     ...(key === null ? {} : { "idempotency-key": key }),
+    ...(scaToken === undefined ? {} : { "sca-token": scaToken }),
   });
+}
+
+/** Pays above the low-value exemption, confirmed with SCA as the BFF would. */
+async function payConfirmed(accessToken: string, body: ReturnType<typeof payment>, key: string, email: string = ADA.email) {
+  const token = await scaTokenFor(standins, accessToken, email, {
+    amount: String(body.amount),
+    currency: String(body.currency),
+    creditorIban: String(body.creditorIban),
+    creditorName: String(body.creditorName),
+  });
+  return pay(accessToken, body, key, token);
 }
 
 async function newestTransaction(accessToken: string) {
@@ -73,7 +85,7 @@ describe("POST /v2/payments", () => {
     const { access_token } = await login(standins);
     await pay(access_token, payment({ amount: "0.1" }), "a");
     await pay(access_token, payment({ amount: "0.20" }), "b");
-    await pay(access_token, payment({ amount: "45" }), "c");
+    await payConfirmed(access_token, payment({ amount: "45" }), "c");
     const body = await account(access_token);
     expect(body.availableBalance).toBe("12300.37"); // 12345.67 - 0.10 - 0.20 - 45.00
     expect(body.ledgerBalance).toBe("12400.00"); // pending: the ledger moves on settlement
@@ -151,7 +163,7 @@ describe("POST /v2/payments", () => {
     expect(((await response.json()) as { title: string }).title).toBe("Insufficient funds");
     expect((await account(access_token)).availableBalance).toBe("12345.67");
     // Exactly the balance is fine.
-    expect((await pay(access_token, payment({ amount: "12345.67" }), "all")).status).toBe(201);
+    expect((await payConfirmed(access_token, payment({ amount: "12345.67" }), "all")).status).toBe(201);
     expect((await account(access_token)).availableBalance).toBe("0.00");
   });
 

@@ -6,15 +6,23 @@ import { formatCents, parseAmount } from "./money";
 import { canonicalJson, healthRoute, invalidToken, json, readJson } from "./responses";
 import type { Customer, StandinState } from "./state";
 import { route, toHandlers, type Route } from "./routes";
+import { decideSca, recordSca } from "./sca-policy";
+import { verifyScaToken } from "./sca-token";
 
 /**
  * Payments: the balance and payment creation, in camelCase with decimal strings
  * and RFC 7807-style `{"title","detail"}` errors. Payment creation is idempotent
- * per (user, Idempotency-Key), so a double submit pays once.
+ * per (user, Idempotency-Key), so a double submit pays once. A valid payment that
+ * is not exempt needs strong customer authentication (sca-policy.ts): 403
+ * `sca_required`, nothing booked, and the key is free for the retry with an `SCA-Token`.
  */
 
 function problem(status: number, title: string, detail: string): Response {
   return json(status, { title, detail });
+}
+
+function scaProblem(code: "sca_required" | "sca_invalid", title: string, detail: string): Response {
+  return json(403, { title, detail, code });
 }
 
 /** The fat account record, balances formatted from the integer cents the state keeps. */
@@ -74,6 +82,10 @@ export function paymentsRoutes(state: StandinState): Route[] {
       }
       const body = await readJson(request);
       if (!body) return problem(400, "Malformed request", "The body is not valid JSON.");
+      // Verified before the synchronous part below (signature checks are async); used
+      // only there, after validation: an invalid payment is refused without a challenge.
+      const scaToken = state.scaRequired ? request.headers.get("sca-token")?.trim() : undefined;
+      const scaClaims = scaToken ? await verifyScaToken(state, scaToken) : undefined;
 
       // Everything from here on is synchronous, so concurrent requests with one key
       // cannot both pass the idempotency check: the second sees the first's record.
@@ -108,6 +120,16 @@ export function paymentsRoutes(state: StandinState): Route[] {
       if (cents > account.availableCents) {
         return problem(422, "Insufficient funds", "The amount exceeds the available balance.");
       }
+      const scaPayment = { userId: customer.user.user_id, amountCents: cents, currency: account.currency, creditorIban };
+      const sca = decideSca(state, scaPayment, scaToken, scaClaims);
+      if (sca.outcome === "sca_required") {
+        // Nothing booked and the key not remembered: the same key with a token books it.
+        return scaProblem("sca_required", "Strong customer authentication required", "Confirm this payment with Auth and send it again with an SCA-Token.");
+      }
+      if (sca.outcome === "sca_invalid") {
+        return scaProblem("sca_invalid", "Invalid SCA token", "The SCA-Token is invalid, expired, already used, or for another payment.");
+      }
+      recordSca(state, scaPayment, sca, scaClaims);
 
       account.availableCents -= cents; // pending: the ledger balance moves when it settles
       const paymentId = `pmt_${String(state.nextSequence()).padStart(10, "0")}`;

@@ -196,7 +196,7 @@ describe("reset()", () => {
     const { access_token } = await login(standins);
     const paid = await postJson(
       `${standins.urls.payments}/v2/payments`,
-      { creditorIban: "DE89370400440532013000", creditorName: "B", amount: "100.00", currency: "EUR", remittanceInfo: "" },
+      { creditorIban: "DE89370400440532013000", creditorName: "B", amount: "10.00", currency: "EUR", remittanceInfo: "" },
       { ...bearer(access_token), "idempotency-key": "k" },
     );
     expect(paid.status).toBe(201);
@@ -221,7 +221,7 @@ describe("reset()", () => {
     // The idempotency key is free again.
     const again = await postJson(
       `${standins.urls.payments}/v2/payments`,
-      { creditorIban: "DE89370400440532013000", creditorName: "B", amount: "100.00", currency: "EUR", remittanceInfo: "" },
+      { creditorIban: "DE89370400440532013000", creditorName: "B", amount: "10.00", currency: "EUR", remittanceInfo: "" },
       { ...bearer(fresh.access_token), "idempotency-key": "k" },
     );
     expect(again.status).toBe(201);

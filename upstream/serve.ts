@@ -7,8 +7,8 @@ import { authRoutes } from "./auth";
 import { validateInjection } from "./config";
 import { paymentsRoutes } from "./payments";
 import { serialisedBody } from "./responses";
-import { findRoute, routeTable, type Route, type RouteTable } from "./routes";
-import { createStandinState, normalizeEmail, type StandinState } from "./state";
+import { routeTable, type Route, type RouteTable } from "./routes";
+import { createStandinState, normalizeEmail, type OutboxMessage, type StandinState } from "./state";
 import { transactionsRoutes } from "./transactions";
 import { SERVICE_NAMES, type Injection, type PerService, type ServiceName, type StandinOptions } from "./types";
 import { usersRoutes } from "./users";
@@ -48,10 +48,12 @@ export interface Standins {
   configure(injection: Injection): void;
   /** What reached each service (the last 1000 to 2000 requests), oldest first. */
   readonly requests: RecordedRequest[];
-  /** Passwordless codes "e-mailed" to the address, newest first. */
+  /** Codes "e-mailed" to the address (sign-in and payment codes), newest first. */
   outbox(email: string): string[];
   /** Where Auth sends logout tokens from now on (until `reset()` puts back the option's URL); undefined: nowhere. */
   setBackchannelLogoutUrl(url: string | undefined): void;
+  /** The same, as whole messages ({code, text, sentAt}). */
+  outboxMessages(email: string): OutboxMessage[];
   /** Closes the servers, keep-alive sockets included. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -215,7 +217,7 @@ export async function startStandins(options: StandinOptions): Promise<Standins> 
       const overridden = await getResponse(overrides, request.clone());
       if (overridden) return writeResponse(res, overridden, method);
     }
-    const route = findRoute(routes[service], method, pathname);
+    const route = routes[service].find(method, pathname);
     if (!route) return jsonResponse(res, 404, { error: "not_found" });
     await writeResponse(res, await route.resolve(request), method);
   }
@@ -277,6 +279,9 @@ export async function startStandins(options: StandinOptions): Promise<Standins> 
       };
     },
     outbox(email) {
+      return (state.outbox.get(normalizeEmail(email)) ?? []).map((message) => message.code);
+    },
+    outboxMessages(email) {
       return [...(state.outbox.get(normalizeEmail(email)) ?? [])];
     },
     setBackchannelLogoutUrl(url) {

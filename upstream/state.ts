@@ -1,7 +1,7 @@
 import { createAds, createDemoCustomers, type AccountSeed, type AdRecord, type TransactionRecord, type UserRecord } from "./data";
 import { createTokenKeys, type TokenKeys } from "./jwt";
 import { STANDIN_DEFAULTS } from "./defaults";
-import type { StandinOptions } from "./types";
+import type { StandinOptions, WebAuthnSettings } from "./types";
 
 /**
  * The stand-ins' whole memory: what a real backend would keep in its databases.
@@ -44,6 +44,37 @@ export interface PasswordlessCode {
   dead: boolean;
 }
 
+/** One message the stand-in "sent" (its outbox stands in for e-mail and SMS). */
+export interface OutboxMessage {
+  code: string;
+  text: string;
+  /** ISO 8601. */
+  sentAt: string;
+}
+
+/** A payment challenge (strong customer authentication), bound to one payment of one customer. */
+export interface ScaChallenge {
+  id: string;
+  userId: string;
+  /** The payment it confirms: amount in integer cents, payee IBAN normalised. */
+  amountCents: number;
+  currency: string;
+  creditorIban: string;
+  creditorName: string;
+  /** The one-time code delivered for it. */
+  code: string;
+  expiresAtMs: number;
+  failedAttempts: number;
+  /** Answered once already: a challenge confirms one payment. */
+  used: boolean;
+}
+
+/** Low-value exemption counters since the customer's last payment confirmed with SCA. */
+export interface ScaExemptionCounter {
+  count: number;
+  totalCents: number;
+}
+
 export interface IdempotencyRecord {
   /** Canonical JSON of the request body the key was first used with. */
   bodyFingerprint: string;
@@ -62,13 +93,42 @@ export interface BackchannelDelivery {
   attempts: number;
 }
 
+/** A registered passkey: Auth keeps the public key, never anything secret. */
+export interface PasskeyRecord {
+  /** base64url, as the browser reports it. */
+  credentialId: string;
+  userId: string;
+  publicKey: Uint8Array<ArrayBuffer>;
+  /** The authenticator's signature counter (0 for most passkeys: synced ones never count). */
+  counter: number;
+  transports: string[];
+  createdAtMs: number;
+  lastUsedAtMs: number | null;
+}
+
+/** A WebAuthn challenge Auth handed out: one use, short-lived, for one purpose. */
+export interface WebAuthnChallenge {
+  /** base64url, as in the options the browser signed over. */
+  challenge: string;
+  purpose: "registration" | "authentication" | "payment";
+  /** Registration and payment: the customer it was issued to; sign-in: unknown until verified. */
+  userId?: string;
+  /** Payment: the payment challenge the assertion answers. */
+  scaChallengeId?: string;
+  expiresAtMs: number;
+}
+
 export interface StandinState {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly adsApiKey: string;
   readonly accessTokenTtlS: number;
+  /** Payments asks for strong customer authentication (`STANDIN_SCA`, default on). */
+  readonly scaRequired: boolean;
   readonly now: () => number;
   readonly keys: TokenKeys;
+  /** Auth's relying party for passkeys. */
+  readonly webauthn: WebAuthnSettings;
 
   /** By user id. */
   readonly customers: Map<string, Customer>;
@@ -82,13 +142,23 @@ export interface StandinState {
   readonly revokedAccessTokens: Set<string>;
   /** Lower-cased e-mail → the one live passwordless code (a new start supersedes the old). */
   readonly passwordlessCodes: Map<string, PasswordlessCode>;
-  /** Lower-cased e-mail → every code "sent", newest first. */
-  readonly outbox: Map<string, string[]>;
+  /** Lower-cased e-mail → every message "sent" (sign-in and payment codes), newest first. */
+  readonly outbox: Map<string, OutboxMessage[]>;
+  /** Challenge id → payment challenge (sca.ts). */
+  readonly scaChallenges: Map<string, ScaChallenge>;
+  /** User id → exempt payments since the last SCA-confirmed one (payments.ts). */
+  readonly scaExemptions: Map<string, ScaExemptionCounter>;
+  /** `jti`s of SCA tokens a payment was made with: each is good for one. */
+  readonly spentScaTokens: Set<string>;
   /** `${userId}\n${Idempotency-Key}` → the first result: keys are scoped per user. */
   readonly idempotency: Map<string, IdempotencyRecord>;
 
   /** Where logout tokens go (the client's back-channel logout URL; none: nothing is sent), and what was sent, newest first. */
   readonly backchannel: { url: string | undefined; deliveries: BackchannelDelivery[] };
+  /** Credential id → passkey. */
+  readonly passkeys: Map<string, PasskeyRecord>;
+  /** Ceremony id (or `registration:<userId>`) → the live WebAuthn challenge; taken out when answered. */
+  readonly webauthnChallenges: Map<string, WebAuthnChallenge>;
 
   /** A process-wide counter for ids (payments); not reset, so ids never repeat within a run. */
   nextSequence(): number;
@@ -98,7 +168,7 @@ export interface StandinState {
 
 export type StateOptions = Pick<
   StandinOptions,
-  "clientId" | "clientSecret" | "adsApiKey" | "accessTokenTtlS" | "now" | "backchannelLogoutUrl"
+  "clientId" | "clientSecret" | "adsApiKey" | "accessTokenTtlS" | "now" | "backchannelLogoutUrl" | "webauthn" | "sca"
 >;
 
 export async function createStandinState(options: StateOptions): Promise<StandinState> {
@@ -112,8 +182,13 @@ export async function createStandinState(options: StateOptions): Promise<Standin
     clientSecret: options.clientSecret,
     adsApiKey: options.adsApiKey,
     accessTokenTtlS: ttl,
+    scaRequired: options.sca ?? true,
     now: options.now ?? Date.now,
     keys,
+    webauthn: options.webauthn ?? {
+      rpId: STANDIN_DEFAULTS.webauthnRpId,
+      origins: [...STANDIN_DEFAULTS.webauthnOrigins],
+    },
     customers: new Map(),
     userIdByEmail: new Map(),
     ads: [],
@@ -122,8 +197,13 @@ export async function createStandinState(options: StateOptions): Promise<Standin
     revokedAccessTokens: new Set(),
     passwordlessCodes: new Map(),
     outbox: new Map(),
+    scaChallenges: new Map(),
+    scaExemptions: new Map(),
+    spentScaTokens: new Set(),
     idempotency: new Map(),
     backchannel: { url: options.backchannelLogoutUrl, deliveries: [] },
+    passkeys: new Map(),
+    webauthnChallenges: new Map(),
     nextSequence: () => ++sequence,
     reset() {
       state.customers.clear();
@@ -138,13 +218,26 @@ export async function createStandinState(options: StateOptions): Promise<Standin
       state.revokedAccessTokens.clear();
       state.passwordlessCodes.clear();
       state.outbox.clear();
+      state.scaChallenges.clear();
+      state.scaExemptions.clear();
+      state.spentScaTokens.clear();
       state.idempotency.clear();
       state.backchannel.url = options.backchannelLogoutUrl;
       state.backchannel.deliveries.length = 0;
+      state.passkeys.clear();
+      state.webauthnChallenges.clear();
     },
   };
   state.reset();
   return state;
+}
+
+/** "Sends" a message with a code: the outbox keeps it, newest first. */
+export function deliver(state: StandinState, email: string, code: string, text: string): void {
+  const key = normalizeEmail(email);
+  const sent = state.outbox.get(key) ?? [];
+  sent.unshift({ code, text, sentAt: new Date(state.now()).toISOString() });
+  state.outbox.set(key, sent);
 }
 
 /** Trims and lower-cases an e-mail address, the key every e-mail lookup uses. */

@@ -97,3 +97,38 @@ export function postJson(url: string, body: unknown, headers: Record<string, str
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
 }
+
+/** The payment a challenge is about, as Auth's `POST /v1/sca/challenges` takes it. */
+export interface ChallengedPayment {
+  amount: string;
+  currency: string;
+  creditorIban: string;
+  creditorName: string;
+}
+
+export function createChallenge(standins: Standins, accessToken: string, payment: ChallengedPayment): Promise<Response> {
+  return postJson(`${standins.urls.auth}/v1/sca/challenges`, payment, bearer(accessToken));
+}
+
+export function verifyChallenge(standins: Standins, accessToken: string, challengeId: string, answer: unknown): Promise<Response> {
+  return postJson(`${standins.urls.auth}/v1/sca/challenges/${encodeURIComponent(challengeId)}/verify`, answer, bearer(accessToken));
+}
+
+/**
+ * An SCA token for this payment, the way the BFF gets one: a challenge at Auth,
+ * the code from the customer's outbox, the answer.
+ */
+export async function scaTokenFor(
+  standins: Standins,
+  accessToken: string,
+  email: string,
+  payment: { amount: string; currency: string; creditorIban: string; creditorName: string },
+): Promise<string> {
+  const created = await createChallenge(standins, accessToken, payment);
+  if (created.status !== 201) throw new Error(`challenge failed: ${created.status} ${await created.text()}`);
+  const { challengeId } = (await created.json()) as { challengeId: string };
+  const [code = ""] = standins.outbox(email);
+  const verified = await verifyChallenge(standins, accessToken, challengeId, { code });
+  if (verified.status !== 200) throw new Error(`verify failed: ${verified.status} ${await verified.text()}`);
+  return ((await verified.json()) as { scaToken: string }).scaToken;
+}

@@ -48,4 +48,14 @@ export interface StandinOptions extends Injection {
   backchannelLogoutUrl?: string;
   /** Injectable clock (ms since epoch) for token and code expiry tests. */
   now?: () => number;
+  /** Auth's WebAuthn relying party: default RP ID "localhost", origin http://localhost:3000. */
+  webauthn?: WebAuthnSettings;
+  /** Strong customer authentication at Payments (`STANDIN_SCA`); default true. Off for load tests. */
+  sca?: boolean;
+}
+
+/** Where passkeys may be used: the RP ID they are scoped to and the page origins Auth accepts. */
+export interface WebAuthnSettings {
+  rpId: string;
+  origins: readonly string[];
 }

@@ -34,7 +34,38 @@ export function FormField({ name, label, error, hint, id = name, ...input }: For
   );
 }
 
-/** The sign-in e-mail field, the same on both sign-in pages (shared/contract.md names its label). */
-export function EmailField({ defaultValue, error }: { defaultValue?: string; error?: string }) {
-  return <FormField name="email" label="Email" type="email" autoComplete="username" required defaultValue={defaultValue} error={error} />;
+/**
+ * The sign-in e-mail field, the same on both sign-in pages (shared/contract.md names its label).
+ * `passkeys`: the browser may offer passkeys in its autofill too (conditional mediation).
+ */
+export function EmailField({ defaultValue, error, passkeys = false }: { defaultValue?: string; error?: string; passkeys?: boolean }) {
+  return (
+    <FormField
+      name="email"
+      label="Email"
+      type="email"
+      autoComplete={passkeys ? "username webauthn" : "username"}
+      required
+      defaultValue={defaultValue}
+      error={error}
+    />
+  );
+}
+
+/** A 6-digit one-time code: the numeric keypad, the browser's code autofill, and focus when the page opens. */
+export function OneTimeCodeField({ label, error, hint }: { label: string; error?: string; hint?: string }) {
+  return (
+    <FormField
+      name="code"
+      label={label}
+      inputMode="numeric"
+      autoComplete="one-time-code"
+      pattern="[0-9]{6}"
+      maxLength={6}
+      required
+      autoFocus
+      error={error}
+      hint={hint}
+    />
+  );
 }

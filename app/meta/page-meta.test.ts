@@ -4,9 +4,11 @@ import * as dashboard from "../routes/dashboard";
 import * as index from "../routes/_index";
 import * as login from "../routes/login";
 import * as loginCode from "../routes/login_.code";
+import * as paymentsConfirm from "../routes/payments.confirm";
 import * as paymentsNew from "../routes/payments.new";
 import * as paymentsSent from "../routes/payments.sent";
 import * as profile from "../routes/profile";
+import * as profilePassword from "../routes/profile_.password";
 import * as transactions from "../routes/transactions";
 import { pageMeta } from "./page-meta";
 
@@ -30,7 +32,9 @@ describe("every page's meta", () => {
     ["/transactions", transactions],
     ["/payments/new", paymentsNew],
     ["/payments/sent", paymentsSent],
+    ["/payments/confirm", paymentsConfirm],
     ["/profile", profile],
+    ["/profile/password", profilePassword],
   ])("%s has one title and one description of its own", (_path, page) => {
     const descriptors = metaOf(page);
     const titles = descriptors.filter((d) => "title" in d);
@@ -46,7 +50,7 @@ describe("every page's meta", () => {
   });
 
   it("gives each page its own description", () => {
-    const descriptions = [index, login, loginCode, dashboard, transactions, paymentsNew, paymentsSent, profile].map(
+    const descriptions = [index, login, loginCode, dashboard, transactions, paymentsNew, paymentsSent, paymentsConfirm, profile, profilePassword].map(
       (page) => metaOf(page).flatMap((d) => ("name" in d && d.name === "description" && "content" in d ? [d.content] : []))[0],
     );
     expect(new Set(descriptions).size).toBe(descriptions.length);

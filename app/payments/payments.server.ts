@@ -1,16 +1,14 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { redirect, type AppLoadContext } from "@remix-run/node";
-import type { Account } from "../../types/domain";
+import type { Account, PaymentRequest } from "../../types/domain";
 import { formValues, readForm } from "../forms.server";
 import { logger } from "../logger.server";
-import { getServices, isUpstreamError } from "../services.server";
-import { requireCustomer, type RequestSession } from "../session/customer.server";
-import type { RecentPayment } from "../session/store.server";
-import { paymentFormErrors, paymentFormSchema, type PaymentFormErrors, type PaymentFormValues } from "./payment-form";
+import { getServices, isUpstreamError, scaRefusal } from "../services.server";
+import { requireCustomer } from "../session/customer.server";
+import { askForConfirmation } from "./confirmation.server";
+import { paymentFormErrors, paymentFormSchema, type PaymentFormErrors } from "./payment-form";
+import { DUPLICATE_WINDOW_MS, fingerprint, paymentSent, sendPayment } from "./send.server";
 
-/** A second identical payment within this window asks for confirmation first. */
-const DUPLICATE_WINDOW_MS = 10 * 60_000;
-const RECENT_KEPT = 5;
 const KEY = /^[0-9a-f-]{36}$/;
 
 export function mintIdempotencyKey(): string {
@@ -31,20 +29,15 @@ function formAgain(status: number, data: PaymentActionData) {
   return Response.json(data, { status });
 }
 
-/** Same recipient, amount and reference: what makes a resubmitted form a duplicate. */
-function fingerprint(payment: PaymentFormValues, currency: string): string {
-  return createHash("sha256")
-    .update(JSON.stringify([payment.creditorIban, payment.amount, currency, payment.creditorName, payment.remittanceInfo]))
-    .digest("base64url");
-}
-
 /**
  * Sends a payment once:
  * - the form carries an Idempotency-Key minted when it was rendered, so a double
  *   click, a refresh-resubmit or a retry after a timeout replays the first result;
  * - a form rendered again (back button, new tab) has a new key, so the session
  *   remembers recent payments and asks before sending the same one twice;
- * - on success, POST/redirect/GET to the confirmation.
+ * - on success, POST/redirect/GET to the confirmation;
+ * - when Payments asks for strong customer authentication, the payment waits in
+ *   the session and the customer confirms it on /payments/confirm (decision 019).
  */
 export async function submitPayment(request: Request, context: AppLoadContext): Promise<Response> {
   const customer = await requireCustomer(request, context);
@@ -84,8 +77,13 @@ export async function submitPayment(request: Request, context: AppLoadContext): 
   if (!parsed.success) {
     return formAgain(400, { errors: paymentFormErrors(parsed.error), values: echo, idempotencyKey: key });
   }
-  const payment = parsed.data;
-  const print = fingerprint(payment, currency);
+  const payment: PaymentRequest = {
+    creditorName: parsed.data.creditorName,
+    creditorIban: parsed.data.creditorIban,
+    amount: { minor: parsed.data.amount, currency },
+    remittanceInfo: parsed.data.remittanceInfo,
+  };
+  const print = fingerprint(payment);
 
   const session = await customer.get();
   const earlier = session?.recentPayments?.find(
@@ -101,44 +99,21 @@ export async function submitPayment(request: Request, context: AppLoadContext): 
   }
 
   try {
-    const receipt = await customer.withToken((token, call) =>
-      payments.createPayment(token, key, {
-        creditorName: payment.creditorName,
-        creditorIban: payment.creditorIban,
-        amount: { minor: payment.amount, currency },
-        remittanceInfo: payment.remittanceInfo,
-      }, call),
-    );
-    await rememberPayment(customer, {
-      fingerprint: print,
-      key,
-      paymentId: receipt.id,
-      at: Date.now(),
-    });
-    await customer.update((current) => {
-      current.lastPayment = {
-        paymentId: receipt.id,
-        amountMinor: payment.amount,
-        currency,
-        creditorName: payment.creditorName,
-        status: receipt.status,
-      };
-    });
-    logger.info({ requestId: context.requestId, replayed: receipt.replayed }, "payment sent");
-    return redirect("/payments/sent", { status: 303 });
+    const receipt = await sendPayment(customer, key, payment);
+    return await paymentSent(customer, context, key, payment, receipt);
   } catch (error) {
     if (error instanceof Response) throw error;
+    if (scaRefusal(error) === "sca_required") {
+      // Nothing was booked and the key is still free: the confirmed payment reuses it.
+      if (await askForConfirmation(customer, context, key, payment)) return redirect("/payments/confirm", { status: 303 });
+      return formAgain(503, {
+        errors: { form: "We can't ask you to confirm this payment right now. Nothing was sent; please try again in a minute." },
+        values: echo,
+        idempotencyKey: key,
+      });
+    }
     return formAgain(...paymentFailure(error, context, echo, key));
   }
-}
-
-async function rememberPayment(customer: RequestSession, payment: RecentPayment) {
-  await customer.update((session) => {
-    const kept = (session.recentPayments ?? []).filter(
-      (recent) => recent.key !== payment.key && Date.now() - recent.at < DUPLICATE_WINDOW_MS,
-    );
-    session.recentPayments = [payment, ...kept].slice(0, RECENT_KEPT);
-  });
 }
 
 /** Upstream refusals in the customer's words; anything uncertain keeps the key so a retry cannot pay twice. */

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { EmailField, FormField } from "~/components/form-field";
+import { PasskeySignIn } from "~/components/passkey-sign-in";
 import { SubmitButton } from "~/components/submit-button";
 import { readForm } from "~/forms.server";
 import { safeRedirect } from "~/redirect.server";
@@ -56,7 +57,7 @@ export default function Login() {
       ) : null}
       <Form method="post" noValidate={false}>
         <input type="hidden" name="redirectTo" value={result?.values.redirectTo ?? redirectTo} />
-        <EmailField defaultValue={result?.values.email} error={errors.email} />
+        <EmailField defaultValue={result?.values.email} error={errors.email} passkeys />
         <FormField
           name="password"
           label="Password"
@@ -67,6 +68,7 @@ export default function Login() {
         />
         <SubmitButton pending="Signing in…">Sign in</SubmitButton>
       </Form>
+      <PasskeySignIn redirectTo={result?.values.redirectTo ?? redirectTo} />
       <p className="muted-link">
         No password to hand? <Link to={codeLink}>Sign in with a code sent to your email</Link>
       </p>

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { EmailField, FormField } from "~/components/form-field";
+import { EmailField, OneTimeCodeField } from "~/components/form-field";
 import { SubmitButton } from "~/components/submit-button";
 import { readForm } from "~/forms.server";
 import { safeRedirect } from "~/redirect.server";
@@ -61,17 +61,7 @@ export default function LoginWithCode() {
           <Form method="post">
             <input type="hidden" name="email" value={email} />
             <input type="hidden" name="redirectTo" value={back} />
-            <FormField
-              name="code"
-              label="Code"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              pattern="[0-9]{6}"
-              maxLength={6}
-              required
-              autoFocus
-              error={errors.code}
-            />
+            <OneTimeCodeField label="Code" error={errors.code} />
             <SubmitButton name="intent" value="verify" pending="Signing in…">
               Sign in
             </SubmitButton>

@@ -29,6 +29,7 @@ describe("GET /profile", () => {
     const response = await call(loader, buildRequest("/profile", { cookie: await signInAs("ada") }));
     expect(await response.json()).toEqual({
       status: "ok",
+      passkeys: { status: "ok", data: [] },
       data: {
         fullName: "Ada Lovelace",
         email: "ada@example.com",
@@ -82,7 +83,12 @@ describe("GET /profile", () => {
     standins.use(http.get("*/v1/users/me", () => HttpResponse.json({}, { status: 503 })));
     const response = await call(loader, buildRequest("/profile", { cookie }));
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: "unavailable", message: "Your profile is unavailable right now.", signIns: { status: "ok" } });
+    expect(await response.json()).toMatchObject({
+      status: "unavailable",
+      message: "Your profile is unavailable right now.",
+      signIns: { status: "ok" },
+      passkeys: { status: "ok", data: [] },
+    });
   });
 
   it("redirects a signed-out visitor to sign in, coming back here", async () => {

@@ -1,9 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import type { ProfileView, Section, SignInView } from "../../types/views";
+import type { PasskeyActionResult, PasskeyView, ProfileView, Section, SignInView } from "../../types/views";
+import { PasskeyList } from "~/components/passkey-list";
 import { SectionUnavailable } from "~/components/section-unavailable";
 import { SubmitButton } from "~/components/submit-button";
+import { passkeySection, removePasskey } from "~/passkeys/profile.server";
 import { readForm } from "~/forms.server";
 import { logger } from "~/logger.server";
 import { getServices } from "~/services.server";
@@ -18,7 +20,7 @@ import { pageMeta } from "~/meta/page-meta";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const customer = await requireCustomer(request, context);
-  const [profile, signIns] = await Promise.all([
+  const [profile, signIns, passkeys] = await Promise.all([
     section(
       "profile",
       () => customer.withToken((token, call) => getServices().users.me(token, call), { timeoutMs: SECTION_BUDGET_MS }),
@@ -26,8 +28,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       context.requestId,
     ),
     customer.get().then((session) => signInsSection(session, context.requestId)),
+    passkeySection(customer, context.requestId),
   ]);
-  if (profile.status === "unavailable") return Response.json({ signIns, ...profile } satisfies ProfileData);
+  if (profile.status === "unavailable") return Response.json({ signIns, passkeys, ...profile } satisfies ProfileData);
   const hints = profileHints(profile.data);
   await customer.update((session) => void (session.profile = hints));
   const view: ProfileView = {
@@ -36,7 +39,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     memberSince: profile.data.createdAt,
     memberSinceText: dateText(profile.data.createdAt, hints.locale),
   };
-  return Response.json({ status: "ok", data: view, signIns } satisfies ProfileData);
+  return Response.json({ status: "ok", data: view, signIns, passkeys } satisfies ProfileData);
 }
 
 /** "Where you're signed in": this customer's live sign-ins, this one first. */
@@ -64,12 +67,13 @@ async function signInsSection(session: CustomerSession | null, requestId: string
   }
 }
 
-type ProfileData = Section<ProfileView> & { signIns: Section<SignInView[]> };
+type ProfileData = Section<ProfileView> & { signIns: Section<SignInView[]>; passkeys: Section<PasskeyView[]> };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  await requireCustomer(request, context);
+  const customer = await requireCustomer(request, context);
   const { form } = await readForm(request);
   const intent = form.get("intent");
+  if (intent === "remove-passkey") return removePasskey(customer, form);
   const handle = form.get("signIn");
   let which: Parameters<typeof endOtherSignIns>[2];
   if (intent === "sign-out-others") which = () => true;
@@ -97,9 +101,11 @@ export const meta: MetaFunction = ({ matches }) =>
   });
 
 export default function Profile() {
-  const { signIns, ...profile } = useLoaderData<ProfileData>();
-  const result = useActionData<ProfileActionData>();
+  const { signIns, passkeys, ...profile } = useLoaderData<ProfileData>();
+  const result = useActionData<ProfileActionData | PasskeyActionResult>();
   const others = signIns.status === "ok" ? signIns.data.filter((signIn) => !signIn.current) : [];
+  const signInMessage = result && "message" in result ? result.message : undefined;
+  const passkeyResult = result && !("message" in result) ? result : undefined;
   return (
     <section className="card narrow" aria-labelledby="profile-title">
       <h1 id="profile-title">Profile</h1>
@@ -128,9 +134,9 @@ export default function Profile() {
       </p>
 
       <h2 id="sign-ins-title">Where you're signed in</h2>
-      {result?.message ? (
+      {signInMessage ? (
         <p className="alert alert--error" role="alert">
-          {result.message}
+          {signInMessage}
         </p>
       ) : null}
       {signIns.status === "ok" ? (
@@ -168,6 +174,7 @@ export default function Profile() {
           <p className="muted">Ends every other sign-in; this one stays signed in.</p>
         </Form>
       ) : null}
+      <PasskeyList passkeys={passkeys} result={passkeyResult} />
     </section>
   );
 }

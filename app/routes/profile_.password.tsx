@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData } from "@remix-run/react";
 import { FormField } from "~/components/form-field";
 import { SubmitButton } from "~/components/submit-button";
+import { pageMeta } from "~/meta/page-meta";
 import { changePassword, type PasswordChangeState } from "~/password-change.server";
 import { readForm } from "~/forms.server";
 import { requireCustomer } from "~/session/customer.server";
@@ -16,7 +17,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return changePassword(customer, context, await readForm(request));
 }
 
-export const meta: MetaFunction = () => [{ title: "Change password · Northwind Bank" }];
+export const meta: MetaFunction = ({ matches }) =>
+  pageMeta(matches, {
+    title: "Change password · Northwind Bank",
+    description: "Change your Northwind Bank password; every other device you are signed in on is signed out.",
+  });
 
 export default function ChangePassword() {
   const result = useActionData<PasswordChangeState>();

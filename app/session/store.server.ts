@@ -22,6 +22,8 @@ export interface CustomerSession {
   recentPayments?: RecentPayment[];
   /** The last payment sent, for its confirmation page (replaced by the next one). */
   lastPayment?: LastPayment;
+  /** A payment waiting for strong customer authentication (app/payments/confirmation.server.ts). */
+  pendingPayment?: PendingPayment;
 }
 
 export interface ProfileHints {
@@ -46,6 +48,27 @@ export interface LastPayment {
   currency: string;
   creditorName: string;
   status: string;
+}
+
+/**
+ * A payment Payments asked the customer to confirm: kept here, on the server's
+ * side of the cookie, so the browser has nothing to edit; replaced by the next
+ * payment that needs confirming.
+ */
+export interface PendingPayment {
+  /** Its Idempotency-Key: the confirmed send is the same payment, so it pays once. */
+  key: string;
+  creditorName: string;
+  creditorIban: string;
+  amountMinor: number;
+  currency: string;
+  remittanceInfo: string;
+  /** The open challenge at Auth. */
+  challengeId: string;
+  /** Wrong codes entered for that challenge. */
+  wrongCodes: number;
+  /** Epoch ms. */
+  createdAt: number;
 }
 
 /**
@@ -79,6 +102,9 @@ export function sessionCookies(secrets: string[]): (secure: boolean) => Cookie {
   return (secure) => (secure ? secureCookie : plainCookie);
 }
 
+/** What every browser keeps of one cookie (RFC 6265 §6.1's minimum, and Remix's own limit). */
+export const MAX_COOKIE_BYTES = 4096;
+
 /**
  * Cookie sessions whose contents are sealed with AES-256-GCM (authenticated, with
  * rotatable secrets): the sealed value, base64url and so cookie-safe as it is, is
@@ -104,7 +130,16 @@ export function createCookieSessionStore(secrets: string[]): SessionStore {
 
     async commit(session, secure, expiresAt) {
       const maxAge = Math.max(0, Math.floor((expiresAt - Date.now()) / 1000));
-      return setCookie(sessionCookieName(secure), sealer.seal(JSON.stringify(session)), secure, maxAge);
+      const serialize = () => setCookie(sessionCookieName(secure), sealer.seal(JSON.stringify(session)), secure, maxAge);
+      let header = serialize();
+      // A browser drops a cookie over 4096 bytes, and with it every change (a pending
+      // payment, a sign-in). Long names and references can get there (decision 019):
+      // the duplicate-payment memory goes first, oldest first, as the least needed.
+      while (header.length > MAX_COOKIE_BYTES && session.recentPayments?.length) {
+        session.recentPayments = session.recentPayments.slice(0, -1);
+        header = serialize();
+      }
+      return header;
     },
 
     async destroy(secure) {
@@ -158,6 +193,19 @@ const sessionSchema = z.object({
       currency: z.string(),
       creditorName: z.string(),
       status: z.string(),
+    })
+    .optional(),
+  pendingPayment: z
+    .object({
+      key: z.string(),
+      creditorName: z.string(),
+      creditorIban: z.string(),
+      amountMinor: z.number().int(),
+      currency: z.string(),
+      remittanceInfo: z.string(),
+      challengeId: z.string(),
+      wrongCodes: z.number().int(),
+      createdAt: z.number(),
     })
     .optional(),
 });

@@ -115,7 +115,7 @@ test("a whole customer journey never gives the browser a token, secret or upstre
       await expect(page).toHaveURL(/\/login$/);
       await page.getByLabel("Email").fill(DEMO.ada.email);
       await page.getByLabel("Password").fill(DEMO.ada.password);
-      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
       await expect(page.getByRole("heading", { level: 1 })).toHaveText("Welcome, Ada Lovelace");
       await readableCookies("dashboard after password sign-in");
     });

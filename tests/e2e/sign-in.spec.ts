@@ -52,7 +52,7 @@ inBothModes(({ javaScript }) => {
       await expect(page.getByRole("heading", { level: 1, name: "Sign in" })).toBeVisible();
 
       await fillPasswordForm(page, DEMO.ada.email, DEMO.ada.password);
-      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
 
       await expect(page).toHaveURL(/\/dashboard$/);
       await expect(page.getByRole("heading", { level: 1 })).toHaveText("Welcome, Ada Lovelace");
@@ -72,7 +72,7 @@ inBothModes(({ javaScript }) => {
       await expect(page.locator('input[name="redirectTo"]')).toHaveValue("/dashboard?view=compact");
 
       await fillPasswordForm(page, DEMO.ada.email, DEMO.ada.password);
-      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
 
       await expect(page).toHaveURL(/\/dashboard\?view=compact$/);
       await expect(page.getByRole("heading", { level: 1 })).toHaveText("Welcome, Ada Lovelace");
@@ -84,7 +84,7 @@ inBothModes(({ javaScript }) => {
         await page.goto(`/login?redirectTo=${encodeURIComponent(target)}`);
         await ready(page, javaScript);
         await fillPasswordForm(page, DEMO.ada.email, DEMO.ada.password);
-        await page.getByRole("button", { name: "Sign in" }).click();
+        await page.getByRole("button", { name: "Sign in", exact: true }).click();
 
         await expect(page.getByRole("heading", { level: 1 })).toHaveText("Welcome, Ada Lovelace");
         expect(page.url()).toBe(`${baseURL}/dashboard`);
@@ -106,7 +106,7 @@ inBothModes(({ javaScript }) => {
       await fillPasswordForm(page, DEMO.grace.email, "not-the-password");
       const [response] = await Promise.all([
         page.waitForResponse(isFormPost("/login")),
-        page.getByRole("button", { name: "Sign in" }).click(),
+        page.getByRole("button", { name: "Sign in", exact: true }).click(),
       ]);
 
       expect(response.request().resourceType()).toBe(javaScript ? "fetch" : "document");

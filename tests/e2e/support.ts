@@ -16,13 +16,21 @@ export async function latestCode(email: string): Promise<string> {
   return codes[0];
 }
 
+/** The newest message the stand-in "sent" (sign-in or payment code), with its text. */
+export async function latestMessage(email: string): Promise<{ code: string; text: string }> {
+  const response = await fetch(`${AUTH_STANDIN}/dev/outbox?email=${encodeURIComponent(email)}`);
+  const { messages } = (await response.json()) as { messages: { code: string; text: string }[] };
+  if (!messages[0]) throw new Error(`no message in the outbox for ${email}`);
+  return messages[0];
+}
+
 /** Signs in through the real form, as a customer would. */
 export async function signIn(page: Page, customer: keyof typeof DEMO, path = "/login") {
   const { email, password } = DEMO[customer];
   await page.goto(path);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
 }
 

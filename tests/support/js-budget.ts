@@ -22,7 +22,9 @@ export const PAGES: Record<string, string[]> = {
   "/transactions": ["root", "routes/transactions"],
   "/payments/new": ["root", "routes/payments.new"],
   "/payments/sent": ["root", "routes/payments.sent"],
+  "/payments/confirm": ["root", "routes/payments.confirm"],
   "/profile": ["root", "routes/profile"],
+  "/profile/password": ["root", "routes/profile_.password"],
 };
 
 const KB = 1024;

@@ -12,6 +12,8 @@ export interface TestRequestInit {
   headers?: Record<string, string>;
   /** A `Cookie` header value, e.g. from `cookieFrom(response)`. */
   cookie?: string;
+  /** Sent as a JSON body (POST unless `method` says otherwise), as the app's own scripts send it. */
+  json?: unknown;
 }
 
 /** A real `Request` for a path of the app. */
@@ -19,10 +21,13 @@ export function buildRequest(path: string, init: TestRequestInit = {}): Request 
   const headers = new Headers(init.headers);
   if (init.cookie) headers.set("cookie", init.cookie);
   let body: string | undefined;
-  const method = init.method ?? (init.form ? "POST" : "GET");
+  const method = init.method ?? (init.form || init.json !== undefined ? "POST" : "GET");
   if (init.form) {
     body = new URLSearchParams(init.form).toString();
     headers.set("content-type", "application/x-www-form-urlencoded");
+  } else if (init.json !== undefined) {
+    body = JSON.stringify(init.json);
+    headers.set("content-type", "application/json");
   }
   if (method !== "GET" && method !== "HEAD" && !headers.has("origin")) headers.set("origin", APP_ORIGIN);
   return new Request(new URL(path, APP_ORIGIN), { method, headers, body });
