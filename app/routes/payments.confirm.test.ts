@@ -376,7 +376,7 @@ describe("/payments/confirm without a pending payment", () => {
 });
 
 describe("the session cookie", () => {
-  it("stays within 4096 bytes with the largest pending payment and five recent payments", async () => {
+  it("keeps the largest pending payment and five recent payments whole within 4096 bytes", async () => {
     const { cookie } = await startConfirmation();
     const session = await readSession(cookie);
     if (!session?.pendingPayment) throw new Error("no pending payment");
@@ -389,10 +389,30 @@ describe("the session cookie", () => {
     const runtime = getSessionRuntime();
     const setCookie = await runtime.store.commit(session, true, Date.now() + 60_000);
     expect(setCookie.length).toBeLessThanOrEqual(4096);
-    // What fits: the pending payment whole; of the duplicate-payment memory, what room is left.
+    // The sealed value is the cookie's value (decision 015): the worst case fits without shedding.
     const stored = await runtime.store.read(buildRequest("/", { headers: { cookie: setCookie.split(";")[0] ?? "" } }), true);
     expect(stored?.pendingPayment?.remittanceInfo).toBe("€".repeat(140));
     expect(stored?.lastPayment).toEqual(session.lastPayment);
-    expect(stored?.recentPayments?.length).toBeLessThan(5);
+    expect(stored?.recentPayments).toHaveLength(5);
+  });
+
+  it("sheds the oldest duplicate-payment memory, never the pending payment, when a session would pass 4096 bytes", async () => {
+    const { cookie } = await startConfirmation();
+    const session = await readSession(cookie);
+    if (!session?.pendingPayment) throw new Error("no pending payment");
+    session.pendingPayment.remittanceInfo = "€".repeat(140);
+    // More memory than a session ever keeps, so the guard has to act.
+    session.recentPayments = Array.from({ length: 30 }, (_, i) => ({ fingerprint: "x".repeat(43), key: crypto.randomUUID(), paymentId: `pmt_${String(i).padStart(10, "0")}`, at: Date.now() }));
+    const newestFirst = session.recentPayments.map((payment) => payment.paymentId);
+    const runtime = getSessionRuntime();
+    const setCookie = await runtime.store.commit(session, true, Date.now() + 60_000);
+    expect(setCookie.length).toBeLessThanOrEqual(4096);
+    const stored = await runtime.store.read(buildRequest("/", { headers: { cookie: setCookie.split(";")[0] ?? "" } }), true);
+    expect(stored?.pendingPayment?.remittanceInfo).toBe("€".repeat(140));
+    const kept = stored?.recentPayments ?? [];
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(30);
+    // The newest first: what was shed is the tail, the oldest.
+    expect(kept.map((payment) => payment.paymentId)).toEqual(newestFirst.slice(0, kept.length));
   });
 });
