@@ -1,5 +1,6 @@
 import { defineConfig, devices } from "@playwright/test";
 import { SERVER_ARGS } from "./server/node-flags";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./tests/support/chromium";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 // First stand-in port (auth; then users, payments, transactions, ads): see tests/e2e/support.ts.
@@ -10,19 +11,7 @@ const STANDIN_BASE_PORT = process.env.E2E_STANDIN_PORT ?? "4201";
 const DEGRADED_PORT = Number(process.env.E2E_DEGRADED_PORT ?? PORT + 1);
 const DEGRADED_STANDIN_BASE_PORT = process.env.E2E_DEGRADED_STANDIN_PORT ?? String(Number(STANDIN_BASE_PORT) + 10);
 
-// Debian's Chromium (never a downloaded browser); the flags keep it off the closed network.
-const chromium = {
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-};
+const chromium = { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS };
 
 export default defineConfig({
   testDir: "tests/e2e",

@@ -6,6 +6,8 @@ import lighthouse from "lighthouse";
 import { DEMO_LOGINS, signIn } from "../bench/sign-in";
 import { median } from "../bench/stats";
 import { launchServer, start, waitForHealth, type RunningServer } from "../server/test-server";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../tests/support/chromium";
+import { MAX_PAGE_BYTES, PHONE_PAGES } from "../tests/support/phone-pages";
 
 /**
  * `npm run audit`: Lighthouse 12 (mobile preset, its default: a mid-range phone
@@ -22,29 +24,12 @@ import { launchServer, start, waitForHealth, type RunningServer } from "../serve
  * on to the dashboard).
  */
 const ROOT = path.resolve(import.meta.dirname, "..");
-const CHROMIUM = process.env.AUDIT_CHROME ?? "/usr/bin/chromium";
+const CHROMIUM = process.env.AUDIT_CHROME ?? CHROMIUM_PATH;
 const RUNS = Number(process.env.AUDIT_RUNS ?? 3);
-const PAGES: { path: string; signedIn: boolean }[] = [
-  { path: "/", signedIn: false },
-  { path: "/login", signedIn: false },
-  { path: "/dashboard", signedIn: true },
-  { path: "/transactions", signedIn: true },
-  { path: "/payments/new", signedIn: true },
-  { path: "/profile", signedIn: true },
-];
-const TARGETS = { performance: 95, accessibility: 100, bestPractices: 100, seo: 100, maxBytes: 150_000 };
+const TARGETS = { performance: 95, accessibility: 100, bestPractices: 100, seo: 100, maxBytes: MAX_PAGE_BYTES };
 
-// The flags every browser of this project runs with (playwright.config.ts), headless.
-const CHROME_FLAGS = [
-  "--headless=new",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+// The flags every browser of this project runs with, headless.
+const CHROME_FLAGS = ["--headless=new", ...CHROMIUM_ARGS];
 
 interface RunFigures {
   performance: number;
@@ -166,7 +151,7 @@ async function main(): Promise<number> {
   try {
     // Lighthouse simulates a slow phone from what it observes: on a busy machine every task looks longer.
     console.log(`audit: ${base}, Lighthouse mobile preset, ${RUNS} runs per page; load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores`);
-    for (const page of PAGES) {
+    for (const page of PHONE_PAGES) {
       const runs: RunFigures[] = [];
       for (let run = 0; run < RUNS; run++) {
         // A fresh sign-in per run: a cookie replayed for minutes would outlive its access token's refresh.

@@ -1,4 +1,5 @@
 import { expect, test, type Browser } from "@playwright/test";
+import { MAX_PAGE_BYTES, PHONE_PAGES } from "../support/phone-pages";
 import { DEMO } from "./support";
 
 /**
@@ -6,15 +7,6 @@ import { DEMO } from "./support";
  * and 014): every script compressed, the whole page under 150 KB on the wire, and
  * a title and a description of its own. A fresh context per page: nothing cached.
  */
-const PAGES = [
-  { path: "/", signedIn: false },
-  { path: "/login", signedIn: false },
-  { path: "/dashboard", signedIn: true },
-  { path: "/transactions", signedIn: true },
-  { path: "/payments/new", signedIn: true },
-  { path: "/profile", signedIn: true },
-];
-const MAX_BYTES = 150_000;
 
 async function coldContext(browser: Browser, baseURL: string, signedIn: boolean) {
   const context = await browser.newContext();
@@ -30,8 +22,8 @@ async function coldContext(browser: Browser, baseURL: string, signedIn: boolean)
   return context;
 }
 
-for (const { path, signedIn } of PAGES) {
-  test(`a cold load of ${path} sends compressed scripts, under ${MAX_BYTES / 1000} KB in all, with its own title and description`, async ({ browser, baseURL }) => {
+for (const { path, signedIn } of PHONE_PAGES) {
+  test(`a cold load of ${path} sends compressed scripts, under ${MAX_PAGE_BYTES / 1000} KB in all, with its own title and description`, async ({ browser, baseURL }) => {
     const context = await coldContext(browser, baseURL ?? "", signedIn);
     const page = await context.newPage();
     const responses: { url: string; type: string; encoding: string | undefined; body: Promise<number>; bytes: Promise<number> }[] = [];
@@ -61,7 +53,7 @@ for (const { path, signedIn } of PAGES) {
     const documentEncoding = responses.find((entry) => entry.type === "document")?.encoding;
     expect(documentEncoding).toMatch(/^(br|gzip)$/);
     const total = (await Promise.all(responses.map((entry) => entry.bytes))).reduce((sum, bytes) => sum + bytes, 0);
-    expect(total).toBeLessThan(MAX_BYTES);
+    expect(total).toBeLessThan(MAX_PAGE_BYTES);
 
     await expect(page).toHaveTitle(/Northwind Bank/);
     await expect(page.locator("title")).toHaveCount(1);
