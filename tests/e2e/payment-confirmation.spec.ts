@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { DEMO, fillPayment, latestMessage, minorUnits, ready, signIn, snap } from "./support";
+import { DEMO, fillPayment, latestMessage, minorUnits, pageOf, ready, signIn, snap } from "./support";
 
 /**
  * Strong customer authentication with the one-time code (decision 019): 250.00 is
@@ -138,7 +138,7 @@ test.describe("JavaScript on", () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     await page.route(
-      (url) => url.pathname === "/payments/confirm",
+      (url) => pageOf(url.href) === "/payments/confirm",
       async (route) => {
         if (route.request().method() !== "POST") return route.fallback();
         await held;
