@@ -1,5 +1,6 @@
 import { useEffect, useState, type ReactNode } from "react";
 import { passkeysAvailable, PasskeyProblem } from "~/passkeys/client";
+import { ErrorAlert } from "./error-alert";
 
 /**
  * A passkey action's button: rendered only once JavaScript runs in a browser with
@@ -42,11 +43,7 @@ export function PasskeyButton({
   return (
     <div className={className}>
       <div aria-live="polite">
-        {error ? (
-          <p className="alert alert--error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <ErrorAlert message={error} />
       </div>
       {children}
       <button type="button" className="button" onClick={press} disabled={busy} aria-disabled={busy}>

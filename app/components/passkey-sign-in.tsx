@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { autofillAvailable, cancelPasskeyRequest, PasskeyProblem, signInWithPasskey } from "~/passkeys/client";
 import { PasskeyButton } from "./passkey-button";
+import { ErrorAlert } from "./error-alert";
 
 /** A whole new document: every part of the page (the header too) learns of the new session. */
 function go(to: string) {
@@ -34,11 +35,7 @@ export function PasskeySignIn({ redirectTo }: { redirectTo: string }) {
 
   return (
     <>
-      {autofillError ? (
-        <p className="alert alert--error" role="alert">
-          {autofillError}
-        </p>
-      ) : null}
+      <ErrorAlert message={autofillError} />
       <PasskeyButton
         className="passkey-sign-in"
         label="Sign in with a passkey"

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ErrorAlert } from "~/components/error-alert";
 import { EmailField, FormField } from "~/components/form-field";
 import { PasskeySignIn } from "~/components/passkey-sign-in";
 import { SubmitButton } from "~/components/submit-button";
@@ -50,11 +51,7 @@ export default function Login() {
           {notice}
         </p>
       ) : null}
-      {result?.message ? (
-        <p className="alert alert--error" role="alert">
-          {result.message}
-        </p>
-      ) : null}
+      <ErrorAlert message={result?.message} />
       <Form method="post" noValidate={false}>
         <input type="hidden" name="redirectTo" value={result?.values.redirectTo ?? redirectTo} />
         <EmailField defaultValue={result?.values.email} error={errors.email} passkeys />

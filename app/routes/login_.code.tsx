@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ErrorAlert } from "~/components/error-alert";
 import { EmailField, OneTimeCodeField } from "~/components/form-field";
 import { SubmitButton } from "~/components/submit-button";
 import { readForm } from "~/forms.server";
@@ -46,11 +47,7 @@ export default function LoginWithCode() {
   return (
     <section className="card narrow" aria-labelledby="code-title">
       <h1 id="code-title">Sign in with a code</h1>
-      {result && "message" in result && result.message ? (
-        <p className="alert alert--error" role="alert">
-          {result.message}
-        </p>
-      ) : null}
+      <ErrorAlert message={result && "message" in result ? result.message : undefined} />
       {codeStep ? (
         <>
           {result?.status === "code-sent" ? (

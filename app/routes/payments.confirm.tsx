@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useEffect } from "react";
 import type { PaymentChallengeView } from "../../types/views";
+import { ErrorAlert } from "~/components/error-alert";
 import { ConfirmWithPasskey } from "~/components/confirm-with-passkey";
 import { OneTimeCodeField } from "~/components/form-field";
 import { SubmitButton } from "~/components/submit-button";
@@ -66,11 +67,7 @@ export default function ConfirmPayment() {
           </div>
         ) : null}
       </dl>
-      {errors.form ? (
-        <p className="alert alert--error" role="alert">
-          {errors.form}
-        </p>
-      ) : null}
+      <ErrorAlert message={errors.form} />
       {result?.notice ? (
         <p className="alert alert--success" role="status">
           {result.notice}

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState, type FormEvent } from "react";
 import type { PaymentFormView } from "../../types/views";
+import { ErrorAlert } from "~/components/error-alert";
 import { FormField } from "~/components/form-field";
 import { SectionUnavailable } from "~/components/section-unavailable";
 import { NAME_MAX, paymentFormErrors, paymentFormSchema, REFERENCE_MAX, type PaymentFormErrors } from "~/payments/payment-form";
@@ -70,11 +71,7 @@ export default function NewPayment() {
       <p className="muted">
         Available to send: <strong>{available.text}</strong>
       </p>
-      {errors.form ? (
-        <p className="alert alert--error" role="alert">
-          {errors.form}
-        </p>
-      ) : null}
+      <ErrorAlert message={errors.form} />
       <Form method="post" onSubmit={validate} noValidate>
         <input type="hidden" name="idempotencyKey" value={key} />
         <FormField name="creditorName" label="Recipient name" autoComplete="off" maxLength={NAME_MAX} required defaultValue={values.creditorName} error={errors.creditorName} />

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import type { PasskeyActionResult, PasskeyView, ProfileView, Section, SignInView } from "../../types/views";
+import { ErrorAlert } from "~/components/error-alert";
 import { PasskeyList } from "~/components/passkey-list";
 import { SectionUnavailable } from "~/components/section-unavailable";
 import { SubmitButton } from "~/components/submit-button";
@@ -134,11 +135,7 @@ export default function Profile() {
       </p>
 
       <h2 id="sign-ins-title">Where you're signed in</h2>
-      {signInMessage ? (
-        <p className="alert alert--error" role="alert">
-          {signInMessage}
-        </p>
-      ) : null}
+      <ErrorAlert message={signInMessage} />
       {signIns.status === "ok" ? (
         <ul className="sign-ins" aria-labelledby="sign-ins-title">
           {signIns.data.map((signIn) => (

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
+import { ErrorAlert } from "~/components/error-alert";
 import { FormField } from "~/components/form-field";
 import { SubmitButton } from "~/components/submit-button";
 import { pageMeta } from "~/meta/page-meta";
@@ -34,11 +35,7 @@ export default function ChangePassword() {
           Your password has been changed. Every other sign-in has been signed out; this one stays signed in.
         </p>
       ) : null}
-      {result?.message ? (
-        <p className="alert alert--error" role="alert">
-          {result.message}
-        </p>
-      ) : null}
+      <ErrorAlert message={result?.message} />
       <Form method="post" key={result?.status === "changed" ? "changed" : "form"}>
         <FormField
           name="currentPassword"
