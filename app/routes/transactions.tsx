@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { getServices, isUpstreamError } from "~/services.server";
-import type { TransactionListView, TransactionView } from "../../types/views";
+import type { TransactionListView, TransactionPageView, TransactionView } from "../../types/views";
 import { SectionUnavailable } from "~/components/section-unavailable";
 import { TransactionList } from "~/components/transaction-list";
 import { requireCustomer } from "~/session/customer.server";
@@ -61,22 +61,12 @@ export const meta: MetaFunction = ({ matches }) =>
 export default function Transactions() {
   const view = useLoaderData<TransactionListView>();
   const more = useFetcher<TransactionListView>();
-  // Pages fetched in place ("Load more", JavaScript on), after the page the URL names.
-  const [appended, setAppended] = useState<{ items: TransactionView[]; nextCursor: string | null } | null>(null);
-  useEffect(() => setAppended(null), [view]);
-  useEffect(() => {
-    const page = more.data?.transactions;
-    if (more.state !== "idle" || page?.status !== "ok") return;
-    setAppended((current) => ({
-      items: [...(current?.items ?? []), ...page.data.items.filter((item) => !current?.items.some((seen) => seen.id === item.id))],
-      nextCursor: page.data.nextCursor,
-    }));
-  }, [more.state, more.data]);
+  const appended = useAppendedPages(view, more.state === "idle" ? more.data : undefined);
+  const loadingMore = more.state !== "idle";
 
   const page = view.transactions;
   const items = page.status === "ok" ? [...page.data.items, ...(appended?.items ?? [])] : [];
   const nextCursor = appended ? appended.nextCursor : page.status === "ok" ? page.data.nextCursor : null;
-  const loadingMore = more.state !== "idle";
 
   return (
     <section className="card" aria-labelledby="transactions-title">
@@ -115,4 +105,38 @@ export default function Transactions() {
       )}
     </section>
   );
+}
+
+interface AppendedPages {
+  items: TransactionView[];
+  nextCursor: string | null;
+}
+
+/**
+ * The pages "Load more" fetched in place (JavaScript on), after the page the URL names.
+ *
+ * Merged while rendering, not in an effect: an effect keyed on the fetcher's data was
+ * seen to be skipped under CPU load (React 18 committed the render with the new data
+ * without running the effect; the router's updates arrive as transitions), and the page
+ * was lost. Setting state while rendering is React's pattern for state derived from a
+ * changing input, and a render React throws away takes its update with it.
+ */
+function useAppendedPages(view: TransactionListView, answer: TransactionListView | undefined): AppendedPages | null {
+  const [merged, setMerged] = useState({ view, taken: answer, appended: null as AppendedPages | null });
+  if (merged.view !== view) {
+    // The loader brought another page (e.g. "Newest"): start again after it.
+    setMerged({ view, taken: answer, appended: null });
+    return null;
+  }
+  if (answer === undefined || answer === merged.taken) return merged.appended;
+  const page = answer.transactions;
+  // An unavailable page keeps what is there; "Load more" then asks for the same page again.
+  const appended = page.status === "ok" ? append(merged.appended, page.data) : merged.appended;
+  setMerged({ view, taken: answer, appended });
+  return appended;
+}
+
+function append(before: AppendedPages | null, page: TransactionPageView): AppendedPages {
+  const seen = new Set(before?.items.map((item) => item.id));
+  return { items: [...(before?.items ?? []), ...page.items.filter((item) => !seen.has(item.id))], nextCursor: page.nextCursor };
 }
