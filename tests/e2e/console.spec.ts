@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { signIn } from "./support";
+import { ready, signIn } from "./support";
 
 /**
  * Every page, with JavaScript on, must load and hydrate without a console error
@@ -22,7 +22,7 @@ async function watch(page: Page) {
 
 async function visit(page: Page, path: string) {
   const response = await page.goto(path);
-  await page.waitForFunction(() => "__remixRouter" in window);
+  await ready(page, true);
   return response;
 }
 

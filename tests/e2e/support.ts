@@ -109,11 +109,13 @@ export async function expectSignedIn(page: Page, customer: keyof typeof DEMO) {
 }
 
 /**
- * With JavaScript on, waits until Remix has hydrated the page: before that a click
- * is a plain document navigation or form post, which is the JavaScript-off path.
+ * With JavaScript on, waits until React has hydrated the page (the root layout marks
+ * `<html data-hydrated>` in an effect): before that a click is a plain document
+ * navigation or form post, which is the JavaScript-off path. `window.__remixRouter`
+ * is not enough: Remix sets it while hydration is still rendering.
  */
 export async function ready(page: Page, javaScript: boolean) {
-  if (javaScript) await page.waitForFunction(() => "__remixRouter" in window);
+  if (javaScript) await page.waitForFunction(() => document.documentElement.dataset.hydrated === "true");
 }
 
 /** A full-page screenshot kept as a test artifact (`<output dir>/<name>.png`) and attached to the report. */
