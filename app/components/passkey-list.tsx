@@ -1,5 +1,5 @@
 import { Form, useNavigation, useRevalidator } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { PasskeyActionResult, PasskeyView, Section } from "../../types/views";
 import { addPasskey } from "~/passkeys/client";
 import { PasskeyButton } from "./passkey-button";
@@ -11,12 +11,16 @@ import { SectionUnavailable } from "./section-unavailable";
  * browser with WebAuthn: creating a passkey needs the browser's API.
  */
 export function PasskeyList({ passkeys, result }: { passkeys: Section<PasskeyView[]>; result: PasskeyActionResult | undefined }) {
-  const [message, setMessage] = useState<{ kind: "error" | "success"; text: string } | null>(null);
+  const [message, setMessage] = useState<Message>(() => messageFor(result));
+  // A new answer from "Remove" replaces the message, taken while rendering (not in an
+  // effect, which can be skipped under load: see useAppendedPages in routes/transactions).
+  const [shown, setShown] = useState(result);
+  if (result !== shown) {
+    setShown(result);
+    if (result) setMessage(messageFor(result));
+  }
   const revalidator = useRevalidator();
   const navigation = useNavigation();
-  useEffect(() => {
-    if (result) setMessage("passkeyError" in result ? { kind: "error", text: result.passkeyError } : { kind: "success", text: "Passkey removed." });
-  }, [result]);
 
   return (
     <section aria-labelledby="passkeys-title" className="passkeys">
@@ -78,4 +82,11 @@ export function PasskeyList({ passkeys, result }: { passkeys: Section<PasskeyVie
       />
     </section>
   );
+}
+
+type Message = { kind: "error" | "success"; text: string } | null;
+
+function messageFor(result: PasskeyActionResult | undefined): Message {
+  if (!result) return null;
+  return "passkeyError" in result ? { kind: "error", text: result.passkeyError } : { kind: "success", text: "Passkey removed." };
 }

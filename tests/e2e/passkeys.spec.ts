@@ -152,4 +152,26 @@ test.describe("JavaScript off", () => {
     await expect(page.getByRole("button", { name: "Confirm payment" })).toBeVisible();
     await expect(page.getByRole("button", { name: "Confirm with passkey" })).toHaveCount(0);
   });
+
+  test("a passkey added elsewhere is removed with the plain form, and the page says so", async ({ page, browser }) => {
+    test.setTimeout(60_000);
+    // The passkey is added where JavaScript runs (creating one needs the browser's API).
+    const withJavaScript = await browser.newContext({ javaScriptEnabled: true });
+    const other = await withJavaScript.newPage();
+    await addVirtualAuthenticator(other);
+    await signIn(other, "grace");
+    await other.goto("/profile");
+    await ready(other, true);
+    await other.getByRole("button", { name: "Add a passkey" }).click();
+    await expect(other.getByRole("status").filter({ hasText: "Passkey added." })).toBeVisible();
+    await withJavaScript.close();
+
+    await signIn(page, "grace");
+    await page.goto("/profile");
+    await expect(page.locator(".passkey-list li")).toHaveCount(1);
+    await page.getByRole("button", { name: /^Remove the passkey added/ }).click();
+    await expect(page).toHaveURL(/\/profile$/);
+    await expect(page.getByRole("status").filter({ hasText: "Passkey removed." })).toBeVisible();
+    await expect(page.getByText("You have no passkeys yet.")).toBeVisible();
+  });
 });
