@@ -23,10 +23,10 @@ export interface RootData {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requestSession(request, context).get();
-  return Response.json({
+  return {
     signedIn: session !== null,
     customerName: session?.profile?.fullName ?? null,
-  } satisfies RootData);
+  } satisfies RootData;
 }
 
 export const links: LinksFunction = () => [

@@ -60,7 +60,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         : recent,
     ad: adList.status === "ok" ? { status: "ok", data: adList.data[0] ?? null } : { status: "ok", data: null },
   };
-  return Response.json(view);
+  return view;
 }
 
 export const meta: MetaFunction = ({ matches }) =>

@@ -22,10 +22,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const redirectTo = safeRedirect(url.searchParams.get("redirectTo"));
   if (await requestSession(request, context).get()) throw redirect(redirectTo);
   const reason = url.searchParams.get("reason");
-  return Response.json({
+  return {
     redirectTo: url.searchParams.has("redirectTo") ? redirectTo : "",
     notice: reason === "expired" || reason === "signed-out" || reason === "ended" ? NOTICES[reason] : null,
-  });
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

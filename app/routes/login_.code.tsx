@@ -16,7 +16,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const redirectTo = safeRedirect(url.searchParams.get("redirectTo"));
   if (await requestSession(request, context).get()) throw redirect(redirectTo);
-  return Response.json({ redirectTo: url.searchParams.has("redirectTo") ? redirectTo : "" });
+  return { redirectTo: url.searchParams.has("redirectTo") ? redirectTo : "" };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

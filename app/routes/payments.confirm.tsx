@@ -15,7 +15,7 @@ import { requestSession } from "~/session/customer.server";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const view = await challengeView(request, context);
   const passkey = await hasPasskey(requestSession(request, context), context.requestId);
-  return Response.json({ passkey, ...view } satisfies ConfirmPageData);
+  return { passkey, ...view } satisfies ConfirmPageData;
 }
 
 /** The page's data: the pending payment, and whether "Confirm with passkey" may be offered. */

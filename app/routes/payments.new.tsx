@@ -17,7 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     idempotencyKey: mintIdempotencyKey(),
     account: await balanceSection(customer, context, "Payments are unavailable right now. Please try again in a minute."),
   };
-  return Response.json(view);
+  return view;
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

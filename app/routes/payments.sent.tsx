@@ -23,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     status: payment.status,
     balance,
   };
-  return Response.json(view);
+  return view;
 }
 
 export const meta: MetaFunction = ({ matches }) =>

@@ -31,7 +31,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     customer.get().then((session) => signInsSection(session, context.requestId)),
     passkeySection(customer, context.requestId),
   ]);
-  if (profile.status === "unavailable") return Response.json({ signIns, passkeys, ...profile } satisfies ProfileData);
+  if (profile.status === "unavailable") return { signIns, passkeys, ...profile } satisfies ProfileData;
   const hints = profileHints(profile.data);
   await customer.update((session) => void (session.profile = hints));
   const view: ProfileView = {
@@ -40,7 +40,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     memberSince: profile.data.createdAt,
     memberSinceText: dateText(profile.data.createdAt, hints.locale),
   };
-  return Response.json({ status: "ok", data: view, signIns, passkeys } satisfies ProfileData);
+  return { status: "ok", data: view, signIns, passkeys } satisfies ProfileData;
 }
 
 /** "Where you're signed in": this customer's live sign-ins, this one first. */

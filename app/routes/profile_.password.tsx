@@ -10,7 +10,7 @@ import { requireCustomer } from "~/session/customer.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireCustomer(request, context);
-  return Response.json({});
+  return {};
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { getServices, isUpstreamError } from "~/services.server";
@@ -17,7 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const customer = await requireCustomer(request, context);
   const cursor = new URL(request.url).searchParams.get("cursor") || null;
   if (cursor !== null && !CURSOR.test(cursor)) {
-    return Response.json(
+    return data(
       { cursor: null, transactions: { status: "unavailable", message: "That page link is not valid. Start from your newest transactions." } } satisfies TransactionListView,
       { status: 400 },
     );
@@ -49,7 +49,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           ? { status: "unavailable", message: "That page link has expired. Start from your newest transactions." }
           : page,
   };
-  return Response.json(view, { status: staleCursor ? 400 : 200 });
+  return data(view, { status: staleCursor ? 400 : 200 });
 }
 
 export const meta: MetaFunction = ({ matches }) =>
