@@ -61,6 +61,13 @@ export interface ProfileView {
 }
 
 /** One of the customer's active sign-ins ("Where you're signed in"). */
+/** "Where you're signed in": this device first, then the most recently active others, capped. */
+export interface SignInListView {
+  items: SignInView[];
+  /** Live sign-ins beyond the cap, least recently active: "Sign out everywhere else" ends them too. */
+  notShown: number;
+}
+
 export interface SignInView {
   /** An opaque handle for the "Sign out" form (not the session id). */
   id: string;

@@ -3,7 +3,7 @@ import { buildRequest, call, cookieFrom, testContext } from "../../tests/support
 import { DEMO, signInAs } from "../../tests/support/session";
 import { standins } from "../../tests/support/standins";
 import { getSessionRuntime } from "../session/runtime.server";
-import type { SignInView } from "../../types/views";
+import type { SignInListView, SignInView } from "../../types/views";
 import { action as login } from "./login";
 import { action as logout } from "./logout";
 import { action, loader } from "./profile";
@@ -18,8 +18,8 @@ async function signInFrom(userAgent: string, customer: "ada" | "grace" = "ada") 
 }
 
 async function signInsOf(cookie: string): Promise<SignInView[]> {
-  const body = (await (await call(loader, buildRequest("/profile", { cookie }))).json()) as { signIns: { status: string; data: SignInView[] } };
-  return body.signIns.data;
+  const body = (await (await call(loader, buildRequest("/profile", { cookie }))).json()) as { signIns: { status: string; data: SignInListView } };
+  return body.signIns.data.items;
 }
 
 const profileStatus = async (cookie: string) => (await call(loader, buildRequest("/profile", { cookie }))).status;
@@ -38,17 +38,20 @@ describe("GET /profile", () => {
       },
       signIns: {
         status: "ok",
-        data: [
-          {
-            id: expect.stringMatching(/^[\w-]{22}$/),
-            device: "Unknown browser on unknown system",
-            signedInAt: expect.stringMatching(/^\d{4}-/),
-            signedInText: expect.stringMatching(/UTC$/),
-            lastActiveAt: expect.stringMatching(/^\d{4}-/),
-            lastActiveText: expect.stringMatching(/UTC$/),
-            current: true,
-          },
-        ],
+        data: {
+          items: [
+            {
+              id: expect.stringMatching(/^[\w-]{22}$/),
+              device: "Unknown browser on unknown system",
+              signedInAt: expect.stringMatching(/^\d{4}-/),
+              signedInText: expect.stringMatching(/UTC$/),
+              lastActiveAt: expect.stringMatching(/^\d{4}-/),
+              lastActiveText: expect.stringMatching(/UTC$/),
+              current: true,
+            },
+          ],
+          notShown: 0,
+        },
       },
     });
   });
@@ -66,6 +69,29 @@ describe("GET /profile", () => {
     // The handle is not the session id.
     const session = await getSessionRuntime().store.read(buildRequest("/", { cookie: mine }), false);
     expect(list.map((signIn) => signIn.id)).not.toContain(session?.id);
+  });
+
+  it("lists this sign-in and the 10 most recently active others, and counts the rest", async () => {
+    const first = await signInFrom(FIREFOX_WINDOWS);
+    for (let other = 0; other < 13; other++) await signInFrom(FIREFOX_WINDOWS);
+    const mine = await signInFrom(CHROME_LINUX);
+    // The first sign-in comes back after a while (past the session's touch interval):
+    // now the most recently active of the others.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 5 * 60_000 });
+    try {
+      expect(await profileStatus(first)).toBe(200);
+    } finally {
+      vi.useRealTimers();
+    }
+    const body = (await (await call(loader, buildRequest("/profile", { cookie: mine }))).json()) as { signIns: { data: SignInListView } };
+    const { items, notShown } = body.signIns.data;
+    expect(items).toHaveLength(11);
+    expect(notShown).toBe(4);
+    expect(items[0]?.current).toBe(true);
+    const others = items.slice(1);
+    expect(others.map((signIn) => signIn.lastActiveAt)).toEqual(others.map((signIn) => signIn.lastActiveAt).sort().reverse());
+    const [firstOwn] = await signInsOf(first);
+    expect(others[0]?.id).toBe(firstOwn?.id);
   });
 
   it("drops sign-ins that signed out or timed out", async () => {
@@ -104,7 +130,7 @@ describe("POST /profile", () => {
     const mine = await signInFrom(CHROME_LINUX);
     const other = await signInFrom(FIREFOX_WINDOWS);
     const third = await signInFrom(FIREFOX_WINDOWS);
-    const [, target] = await signInsOf(mine);
+    const [target] = await signInsOf(other); // its own list starts with itself
     const revokes = () => standins.requests.filter((request) => request.path === "/oauth/revoke").length;
     const before = revokes();
     const response = await post(mine, { intent: "sign-out-other", signIn: target?.id ?? "" });

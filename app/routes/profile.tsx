@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import type { PasskeyActionResult, PasskeyView, ProfileView, Section, SignInView } from "../../types/views";
+import type { PasskeyActionResult, PasskeyView, ProfileView, Section, SignInListView, SignInView } from "../../types/views";
 import { ErrorAlert } from "~/components/error-alert";
 import { PasskeyList } from "~/components/passkey-list";
 import { SectionUnavailable } from "~/components/section-unavailable";
@@ -43,12 +43,22 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { status: "ok", data: view, signIns, passkeys } satisfies ProfileData;
 }
 
-/** "Where you're signed in": this customer's live sign-ins, this one first. */
-async function signInsSection(session: CustomerSession | null, requestId: string): Promise<Section<SignInView[]>> {
+/**
+ * How many other sign-ins the list shows. A customer (or a script with their
+ * password) can sign in thousands of times within the idle timeout; the page stays
+ * small and says how many more there are.
+ */
+const LISTED_OTHERS = 10;
+
+/** "Where you're signed in": this sign-in first, then the others most recently active first. */
+async function signInsSection(session: CustomerSession | null, requestId: string): Promise<Section<SignInListView>> {
   const locale = session?.profile?.locale ?? "en-GB";
   try {
     const records = session?.userId ? await getSessionRuntime().signIns.list(session.userId) : [];
-    const views = records.map((record): SignInView => {
+    const current = records.filter((record) => record.sessionId === session?.id);
+    const others = records.filter((record) => record.sessionId !== session?.id).sort((a, b) => b.lastSeenAt - a.lastSeenAt);
+    const listed = [...current, ...others.slice(0, LISTED_OTHERS)];
+    const items = listed.map((record): SignInView => {
       const signedInAt = new Date(record.createdAt).toISOString();
       const lastActiveAt = new Date(record.lastSeenAt).toISOString();
       return {
@@ -61,14 +71,14 @@ async function signInsSection(session: CustomerSession | null, requestId: string
         current: record.sessionId === session?.id,
       };
     });
-    return { status: "ok", data: views.sort((a, b) => Number(b.current) - Number(a.current)) };
+    return { status: "ok", data: { items, notShown: records.length - listed.length } };
   } catch (error) {
     logger.error({ requestId, err: String(error) }, "sign-in list unavailable");
     return { status: "unavailable", message: "The list of your sign-ins is unavailable right now." };
   }
 }
 
-type ProfileData = Section<ProfileView> & { signIns: Section<SignInView[]>; passkeys: Section<PasskeyView[]> };
+type ProfileData = Section<ProfileView> & { signIns: Section<SignInListView>; passkeys: Section<PasskeyView[]> };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const customer = await requireCustomer(request, context);
@@ -104,7 +114,7 @@ export const meta: MetaFunction = ({ matches }) =>
 export default function Profile() {
   const { signIns, passkeys, ...profile } = useLoaderData<ProfileData>();
   const result = useActionData<ProfileActionData | PasskeyActionResult>();
-  const others = signIns.status === "ok" ? signIns.data.filter((signIn) => !signIn.current) : [];
+  const othersSignedIn = signIns.status === "ok" && (signIns.data.notShown > 0 || signIns.data.items.some((signIn) => !signIn.current));
   const signInMessage = result && "message" in result ? result.message : undefined;
   const passkeyResult = result && !("message" in result) ? result : undefined;
   return (
@@ -138,7 +148,7 @@ export default function Profile() {
       <ErrorAlert message={signInMessage} />
       {signIns.status === "ok" ? (
         <ul className="sign-ins" aria-labelledby="sign-ins-title">
-          {signIns.data.map((signIn) => (
+          {signIns.data.items.map((signIn) => (
             <li key={signIn.id} className="sign-in">
               <p className="sign-in__device">
                 <strong>{signIn.device}</strong>
@@ -163,7 +173,12 @@ export default function Profile() {
       ) : (
         <SectionUnavailable message={signIns.message} retry="/profile" />
       )}
-      {others.length > 0 ? (
+      {signIns.status === "ok" && signIns.data.notShown > 0 ? (
+        <p className="muted">
+          And {signIns.data.notShown === 1 ? "1 more sign-in" : `${signIns.data.notShown} more sign-ins`}, less recently active.
+        </p>
+      ) : null}
+      {othersSignedIn ? (
         <Form method="post" className="actions">
           <SubmitButton name="intent" value="sign-out-others" pending="Signing out…" className="button">
             Sign out everywhere else

@@ -124,6 +124,32 @@ inBothModes(({ javaScript }) => {
   });
 });
 
+test.describe("JavaScript off, many sign-ins", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the list shows the 10 most recently active others and how many more; 'Sign out everywhere else' ends them all", async ({ page, playwright, baseURL }) => {
+    await endAllLogins(DEMO.grace.email);
+    // Twelve other devices (a form post each, as a browser without JavaScript sends it).
+    for (let device = 0; device < 12; device++) {
+      const other = await playwright.request.newContext({ baseURL, userAgent: OTHER_BROWSER });
+      const response = await other.post("/login", { form: { email: DEMO.grace.email, password: DEMO.grace.password }, maxRedirects: 0 });
+      expect([302, 303]).toContain(response.status());
+      await other.dispose();
+    }
+    await signIn(page, "grace");
+    await page.goto("/profile");
+    const list = page.getByRole("list", { name: "Where you're signed in" });
+    await expect(list.getByRole("listitem")).toHaveCount(11);
+    await expect(list.getByRole("listitem").first()).toContainText("This device");
+    await expect(page.getByText("And 2 more sign-ins, less recently active.")).toBeVisible();
+
+    await page.getByRole("button", { name: "Sign out everywhere else" }).click();
+    await expect(list.getByRole("listitem")).toHaveCount(1);
+    await expect(page.getByText(/more sign-ins?, less recently active/)).toHaveCount(0);
+    await expectSignedIn(page, "grace");
+  });
+});
+
 async function expectSignedInElsewhere(page: Page) {
   const response = await page.goto("/dashboard");
   expect(response?.request().redirectedFrom(), "still signed in").toBeNull();

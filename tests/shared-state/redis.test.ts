@@ -91,8 +91,8 @@ describe("server-side sessions in Redis", () => {
     const second = await signInAs("ada");
     const secondRefresh = (await readSession(second))?.tokens.refreshToken ?? "";
     anotherInstance();
-    const loaded = (await (await call(profile, buildRequest("/profile", { cookie: first }))).json()) as { signIns: { data: unknown[] } };
-    expect(loaded.signIns.data).toHaveLength(2);
+    const loaded = (await (await call(profile, buildRequest("/profile", { cookie: first }))).json()) as { signIns: { data: { items: unknown[] } } };
+    expect(loaded.signIns.data.items).toHaveLength(2);
     const response = await call(profileAction, buildRequest("/profile", { cookie: first, form: { intent: "sign-out-others" } }));
     expect(response.status).toBe(302);
     const values = await Promise.all((await admin.keys("nw:session:*")).map((key) => admin.get(key)));
@@ -164,8 +164,8 @@ describe.each(["redis", "cookie"] as const)("back-channel logout with SESSION_ST
     expect(after.status).toBe(302);
     expect(after.headers.get("location")).toBe("/login?redirectTo=%2Fdashboard&reason=ended");
     expect((await page(kept)).status).toBe(200);
-    const list = (await (await call(profile, buildRequest("/profile", { cookie: kept }))).json()) as { signIns: { data: unknown[] } };
-    expect(list.signIns.data).toHaveLength(1);
+    const list = (await (await call(profile, buildRequest("/profile", { cookie: kept }))).json()) as { signIns: { data: { items: unknown[] } } };
+    expect(list.signIns.data.items).toHaveLength(1);
   });
 
   it("a token with only sub ends every earlier session of the customer on every instance", async () => {
