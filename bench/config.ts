@@ -71,7 +71,7 @@ export function readConfig(args: readonly string[]): BenchConfig {
     rounds: positive("BENCH_ROUNDS", 3),
     connections: positive("BENCH_CONNECTIONS", 50),
     overheadConnections: positive("BENCH_OVERHEAD_CONNECTIONS", 1),
-    soakS: soakFromEnv > 0 ? soakFromEnv : flag(args, "soak") ? 60 : 0,
+    soakS: soakFromEnv > 0 ? soakFromEnv : flag(args, "soak") ? 120 : 0,
     profile: flag(args, "profile") || process.env.BENCH_PROFILE === "1",
     build: !flag(args, "no-build") && process.env.BENCH_SKIP_BUILD !== "1",
     only: option(args, "only")
