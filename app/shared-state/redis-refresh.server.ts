@@ -26,13 +26,33 @@ export function createRedisRefreshCoordinator(redis: Redis, sealer: Sealer, opti
     return json ? (JSON.parse(json) as TokenSet) : undefined;
   }
 
+  function slow(error: unknown): boolean {
+    return redis.status === "ready" && error instanceof Error && /timed out/i.test(error.message);
+  }
+
   async function coordinated(id: string, run: () => Promise<TokenSet>): Promise<TokenSet> {
     const owner = randomUUID();
     const deadline = Date.now() + LOCK_MS;
+    let timedOut = false;
     for (;;) {
-      const known = await remembered(id);
+      let known: TokenSet | undefined;
+      let locked = false;
+      try {
+        known = await remembered(id);
+        if (!known) locked = (await redis.set(`refresh:lock:${id}`, owner, "PX", LOCK_MS, "NX")) === "OK";
+        // A lock taken by a command whose answer timed out is still ours.
+        if (!known && !locked && timedOut) locked = (await redis.get(`refresh:lock:${id}`)) === owner;
+      } catch (error) {
+        // A command that timed out on a live connection means a slow Redis, not a
+        // missing one: ask again. Refreshing without the lock here would reuse the
+        // refresh token another instance is already rotating, and Auth ends the login.
+        if (!slow(error) || Date.now() > deadline) throw error;
+        timedOut = true;
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        continue;
+      }
       if (known) return known;
-      if ((await redis.set(`refresh:lock:${id}`, owner, "PX", LOCK_MS, "NX")) === "OK") {
+      if (locked) {
         try {
           const tokens = await run();
           // Best effort from here on: the refresh happened, its answer must not be lost.

@@ -238,6 +238,38 @@ describe("shared limits and refreshes", () => {
     expect(await admin.get(memo)).not.toContain("new-refresh");
   });
 
+  it("waits out a slow Redis (a command timing out on a live connection) instead of refreshing without the lock", async () => {
+    const sealer = createSealer(["s".repeat(40)], "refresh-memo");
+    const holder = createRedisRefreshCoordinator(client(), sealer);
+    const slowClient = client();
+    await slowClient.ping();
+    let timeouts = 3;
+    // The same client, but its first three commands time out the way ioredis reports it.
+    const slowRedis = new Proxy(slowClient, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if ((property === "get" || property === "set") && typeof value === "function") {
+          return (...args: unknown[]) => (timeouts-- > 0 ? Promise.reject(new Error("Command timed out")) : Reflect.apply(value, target, args));
+        }
+        return value;
+      },
+    });
+    const waiter = createRedisRefreshCoordinator(slowRedis, sealer);
+    let runs = 0;
+    const fresh: TokenSet = { accessToken: "slow-access", refreshToken: "slow-refresh", accessTokenExpiresAt: Date.now() + 300_000 };
+    const run = async () => {
+      runs += 1;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return fresh;
+    };
+    const first = holder.refresh("slow-old", run);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const second = waiter.refresh("slow-old", run);
+    expect(await Promise.all([first, second])).toEqual([fresh, fresh]);
+    expect(timeouts).toBeLessThan(0);
+    expect(runs).toBe(1);
+  });
+
   it("passes Auth's refusal through unchanged", async () => {
     const sealer = createSealer(["s".repeat(40)], "refresh-memo");
     const coordinator = createRedisRefreshCoordinator(client(), sealer);
