@@ -1,4 +1,5 @@
 import { startCluster, type Cluster } from "../../scripts/cluster";
+import { signInThrough } from "../support/cluster-sign-in";
 
 /**
  * Back-channel logout across instances (nginx, Redis), in both session modes:
@@ -21,15 +22,10 @@ describe.each([
 
   const instance = (index: number) => `http://127.0.0.1:${cluster.instancePorts[index]}`;
 
-  async function signIn(email = "ada@example.com", password = "Analytical-Engine-1843") {
-    const response = await fetch(`${cluster.httpUrl}/login`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: cluster.httpUrl },
-      body: new URLSearchParams({ email, password }),
-    });
+  async function signIn(email?: string, password?: string) {
+    const { response, cookie } = await signInThrough(cluster.httpUrl, email, password);
     expect(response.status).toBe(302);
-    return response.headers.get("set-cookie")?.split(";")[0] ?? "";
+    return cookie;
   }
 
   const profileOn = (index: number, cookie: string) => fetch(`${instance(index)}/profile`, { headers: { cookie }, redirect: "manual" });

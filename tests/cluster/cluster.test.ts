@@ -1,5 +1,6 @@
 import { Agent, fetch as undiciFetch } from "undici";
 import { startCluster, type Cluster } from "../../scripts/cluster";
+import { signInThrough } from "../support/cluster-sign-in";
 
 /**
  * Three instances behind nginx (round robin), Redis for shared state, server-side
@@ -29,15 +30,7 @@ afterAll(async () => {
 const get = (path: string, cookie = "") =>
   fetch(cluster.httpUrl + path, { headers: cookie ? { cookie } : {}, redirect: "manual" });
 
-async function signIn(email = "ada@example.com", password = "Analytical-Engine-1843") {
-  const response = await fetch(`${cluster.httpUrl}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: cluster.httpUrl },
-    body: new URLSearchParams({ email, password }),
-  });
-  return { response, cookie: response.headers.get("set-cookie")?.split(";")[0] ?? "" };
-}
+const signIn = (email?: string, password?: string) => signInThrough(cluster.httpUrl, email, password);
 
 describe("a cluster of three instances behind nginx", () => {
   it("serves one session from every instance", async () => {
