@@ -39,6 +39,10 @@ export default async function handleRequest(
     let shellRendered = false;
     const chunks: Buffer[] = [];
     const sink = new Writable({
+      // React listens for "close" to abort a render whose reader went away; emitted
+      // after a finished render, it ended the sink a second time and built a Node
+      // error (with its stack) for every document.
+      emitClose: false,
       write(chunk: Buffer, _encoding, done) {
         chunks.push(chunk);
         done();
