@@ -14,6 +14,8 @@ declare module "autocannon" {
     connections?: number;
     /** Seconds. */
     duration?: number;
+    /** Requests in all, instead of a duration. */
+    amount?: number;
     /** Seconds before a request counts as a timeout. */
     timeout?: number;
     pipelining?: number;

@@ -66,4 +66,23 @@ describe("CPU by request phase", () => {
     expect(share("loader work")).toBe(0);
     expect(split.phases.find((entry) => entry.phase === "start-up (module loading)")?.ms).toBe(100);
   });
+
+  it("splits only the samples inside the windows it is given", () => {
+    const remix = frame("handleDocumentRequest", `${NM}/@remix-run/server-runtime/dist/server.js`);
+    const react = frame("renderToPipeableStream", `${NM}/react-dom/cjs/server.js`);
+    // Samples at 0, 10, 20 and 30 ms, 10 ms each.
+    const file = profileOf([
+      { frames: [remix], ms: 10 },
+      { frames: [remix, react], ms: 10 },
+      { frames: [remix, react], ms: 10 },
+      { frames: [remix], ms: 10 },
+    ]);
+    const share = (split: ReturnType<typeof phaseSplit>, phase: string) => split.phases.find((entry) => entry.phase === phase)?.pct;
+    expect(share(phaseSplit(file), "React render")).toBe(50);
+    const middle = phaseSplit(file, [{ fromUs: 5_000, toUs: 25_000 }]);
+    expect(middle.busyMs).toBe(20);
+    expect(share(middle, "React render")).toBe(100);
+    const ends = phaseSplit(file, [{ fromUs: 0, toUs: 2_000 }, { fromUs: 28_000, toUs: 40_000 }]);
+    expect(share(ends, "Remix (server runtime, router)")).toBe(100);
+  });
 });

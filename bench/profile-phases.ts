@@ -72,7 +72,19 @@ export interface PhaseSplit {
   phases: { phase: Phase; ms: number; pct: number }[];
 }
 
-export function phaseSplit(file: string): PhaseSplit {
+/** A stretch of a profile, in the profile's own clock: µs of CLOCK_MONOTONIC, as `process.hrtime` counts (see monotonicUs). */
+export interface ProfileWindow {
+  fromUs: number;
+  toUs: number;
+}
+
+/** Now, in the clock V8 stamps its profiles with: a window taken in the bench process selects samples of a server's profile. */
+export function monotonicUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
+/** The split of the whole profile, or of the samples inside `windows` only (say, the runs at one connection). */
+export function phaseSplit(file: string, windows?: readonly ProfileWindow[]): PhaseSplit {
   const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
   const byId = new Map<number, ProfileNode>(profile.nodes.map((node) => [node.id, node]));
   for (const node of profile.nodes) for (const child of node.children ?? []) {
@@ -99,7 +111,10 @@ export function phaseSplit(file: string): PhaseSplit {
 
   const us = new Map<Phase, number>();
   let busy = 0;
+  let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
+    at += profile.timeDeltas[i] ?? 0;
+    if (windows && !windows.some((window) => at >= window.fromUs && at <= window.toUs)) continue;
     const node = byId.get(profile.samples[i] as number);
     const delta = Math.max(0, profile.timeDeltas[i + 1] ?? 0);
     if (!node || node.callFrame.functionName === "(idle)" || node.callFrame.functionName === "(program)") continue;

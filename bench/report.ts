@@ -57,7 +57,7 @@ export interface BenchReport {
   checks: Check[];
   soak: SoakResult | null;
   /** With --profile: where each profiled server spent its CPU. */
-  profile: { app?: ProfileSummary; floor?: ProfileSummary } | null;
+  profile: { app?: ProfileSummary; floor?: ProfileSummary; baseline?: ProfileSummary } | null;
 }
 
 /** What the app is compared with: the hand-written baseline, or the bare Remix floor. */

@@ -9,7 +9,7 @@ import { buildFloor } from "./floor";
 import { DOC_FILE, latestBlock, updateDocs } from "./docs";
 import { majorCollections } from "./gc-trace";
 import { measure, type LoadSettings, type Target } from "./load";
-import { formatPhases, phaseSplit } from "./profile-phases";
+import { formatPhases, monotonicUs, phaseSplit, type ProfileWindow } from "./profile-phases";
 import { formatSummary, newestProfile, summarise } from "./profile-summary";
 import { checks, ratios, saveReport, textChecks, textTable, type BenchReport, type Run, type SoakResult } from "./report";
 import { sampleRss } from "./rss";
@@ -45,6 +45,8 @@ function build(): void {
 
 class Bench {
   readonly runs: Run[] = [];
+  /** When each run of `run()` measured, for the profiles' split by scenario (--profile). */
+  readonly windows: (ProfileWindow & { server: Server; scenario: string })[] = [];
   private upstreamLatency: string;
   private slowService: "off" | "on" = "off";
 
@@ -93,7 +95,10 @@ class Bench {
 
   async run(scenario: string, server: Server, target: (cookies: string[]) => Target, connections?: number): Promise<Run> {
     const cookies = await this.cookies(server);
-    return this.record(scenario, await measure(target(cookies), server, this.settings(server, connections)));
+    const fromUs = monotonicUs();
+    const result = await measure(target(cookies), server, this.settings(server, connections));
+    this.windows.push({ server, scenario, fromUs, toUs: monotonicUs() });
+    return this.record(scenario, result);
   }
 
   /**
@@ -292,8 +297,8 @@ async function main(): Promise<number> {
   let profile: BenchReport["profile"] = null;
   if (config.profile) {
     profile = {};
-    const splits: Parameters<typeof formatPhases>[0] = [];
-    for (const server of ["app", "floor"] as const) {
+    const files: { server: Server; file: string }[] = [];
+    for (const server of ["app", "floor", "baseline"] as const) {
       const file = newestProfile(profileDir(server), startedAt.getTime());
       if (!file) {
         console.error(`bench: --profile given but the ${server} wrote no .cpuprofile`);
@@ -302,11 +307,24 @@ async function main(): Promise<number> {
       const summary = summarise(file, 30);
       console.log(`\n${server}: ${formatSummary(summary)}`);
       profile[server] = summary;
-      // Shares as ms per request: with --only=<one target>, the profile holds that target's requests alone.
-      const cpu = bench.runs.filter((run) => run.server === server && run.scenario === "main" && run.cpu).map((run) => run.cpu?.msPerRequest ?? 0);
-      splits.push({ name: server, split: phaseSplit(file), cpuMsPerRequest: cpu.length > 0 ? median(cpu) : undefined });
+      files.push({ server, file });
     }
-    if (splits.length > 0) console.log(`\nCPU by phase (shares of busy time after start-up; ms/req = share × the main runs' median CPU per request):\n${formatPhases(splits)}`);
+    // One table per scenario (the main runs at BENCH_CONNECTIONS, the overhead runs at one
+    // connection): each from the samples taken while its runs measured, and as ms per
+    // request with those runs' median CPU per request. With --only=<one target>, a
+    // scenario's windows hold that target's requests alone.
+    for (const scenario of ["main", "overhead"]) {
+      const splits: Parameters<typeof formatPhases>[0] = [];
+      for (const { server, file } of files) {
+        const windows = bench.windows.filter((window) => window.server === server && window.scenario === scenario);
+        if (windows.length === 0) continue;
+        const cpu = bench.runs.filter((run) => run.server === server && run.scenario === scenario && run.cpu).map((run) => run.cpu?.msPerRequest ?? 0);
+        splits.push({ name: server, split: phaseSplit(file, windows), cpuMsPerRequest: cpu.length > 0 ? median(cpu) : undefined });
+      }
+      if (splits.length > 0) {
+        console.log(`\nCPU by phase, ${scenario} runs (shares of the busy time while they measured; ms/req = share × their median CPU per request):\n${formatPhases(splits)}`);
+      }
+    }
   }
 
   const partial = config.only !== undefined || config.profile;

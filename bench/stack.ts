@@ -21,7 +21,7 @@ export const ROOT = path.resolve(import.meta.dirname, "..");
 export const RESULTS_DIR = path.join(ROOT, "bench", "results");
 export const PROFILE_DIR = path.join(RESULTS_DIR, "profiles");
 /** Each profiled server writes into its own folder: bench/results/profiles/app, …/floor. */
-export const profileDir = (server: "app" | "floor") => path.join(PROFILE_DIR, server);
+export const profileDir = (server: Server) => path.join(PROFILE_DIR, server);
 
 /** The servers a benchmark measures. */
 export type Server = "app" | "baseline" | "floor";
@@ -111,7 +111,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ports: options.ports.standins,
     });
 
-    const profileFlags = (server: "app" | "floor") => {
+    const profileFlags = (server: Server) => {
       if (!options.cpuProfile) return [];
       mkdirSync(profileDir(server), { recursive: true });
       return ["--cpu-prof", `--cpu-prof-dir=${profileDir(server)}`];
@@ -126,7 +126,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     let appLog = log("app");
     let app = startApp(profileFlags("app"), appLog);
-    const baseline = spawnServer("baseline", process.execPath, ["--import", "tsx", "bench/baseline.ts"], {
+    const baseline = spawnServer("baseline", process.execPath, [...profileFlags("baseline"), "--import", "tsx", "bench/baseline.ts"], {
       cwd: ROOT,
       env: serverEnv(standins.urls, ports.baseline),
       logFile: log("baseline"),

@@ -1,0 +1,115 @@
+import autocannon from "autocannon";
+import { SERVICE_NAMES } from "../upstream";
+import { readCpuSeconds } from "./cpu";
+import { measure, type Target } from "./load";
+import { formatPhases, monotonicUs, phaseSplit, type ProfileWindow } from "./profile-phases";
+import { newestProfile } from "./profile-summary";
+import { DEMO_LOGINS, signIn } from "./sign-in";
+import { profileDir, startStack, type Stack } from "./stack";
+import { median } from "./stats";
+import { dashboardDocument, publicAds } from "./targets";
+
+/**
+ * What serving documents does to the cost of `/api/ads` in the same process
+ * (docs/performance.md, "/api/ads after documents"). CPU per ads request, app and
+ * baseline in alternating slices of a fixed number of requests, first in fresh
+ * processes, then again after the app (only the app) served dashboards:
+ *
+ *   node --import tsx bench/ads-after-documents.ts [--profile] [--warm-path=/healthz]
+ *
+ * CPU per request of a fixed amount is read from /proc, so it does not depend on
+ * how long the slice took; the baseline's slices beside the app's show how much
+ * of a change is the machine. --warm-path loads that path instead of dashboards
+ * (a GET answering 200). --profile splits the app's CPU profile by phase, per stage.
+ * ADS_STATE_WARM_S (20), ADS_STATE_SLICES (6), ADS_STATE_AMOUNT (50000).
+ */
+
+const number = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a whole number > 0`);
+  return value;
+};
+
+const WARM_S = number("ADS_STATE_WARM_S", 20);
+const SLICES = number("ADS_STATE_SLICES", 6);
+const AMOUNT = number("ADS_STATE_AMOUNT", 50_000);
+const CONNECTIONS = 50;
+
+function option(name: string): string | undefined {
+  return process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
+/** CPU µs the server spent per request, over exactly AMOUNT requests. */
+async function cpuPerRequest(base: string, pid: number, ads: Target): Promise<number> {
+  const before = readCpuSeconds(pid);
+  await new Promise((resolve, reject) =>
+    autocannon({ url: base + ads.path, connections: CONNECTIONS, amount: AMOUNT, headers: ads.variants[0]?.headers }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    ),
+  );
+  const after = readCpuSeconds(pid);
+  if (before === undefined || after === undefined) throw new Error("this needs /proc to read a process's CPU time");
+  return ((after - before) * 1e6) / AMOUNT;
+}
+
+async function stage(stack: Stack, name: string): Promise<ProfileWindow & { name: string }> {
+  const ads = publicAds();
+  const fromUs = monotonicUs();
+  // A few seconds of each first: JIT and connections warm, as in the benchmark's rounds.
+  for (const server of ["app", "baseline"] as const) {
+    await measure(ads, server, { base: server === "app" ? stack.appBase : stack.baselineBase, connections: CONNECTIONS, durationS: 3, warmupS: 0 });
+  }
+  const app: number[] = [];
+  const baseline: number[] = [];
+  for (let slice = 0; slice < SLICES; slice++) {
+    app.push(await cpuPerRequest(stack.appBase, stack.app.pid ?? 0, ads));
+    baseline.push(await cpuPerRequest(stack.baselineBase, stack.baseline.pid ?? 0, ads));
+  }
+  const ratios = app.map((appUs, slice) => (baseline[slice] ?? 0) / appUs);
+  const list = (values: number[]) => values.map((value) => value.toFixed(1)).join(" ");
+  console.log(
+    `${name}: CPU µs per ads request, app ${list(app)} (median ${median(app).toFixed(1)}); baseline ${list(baseline)} (median ${median(baseline).toFixed(1)}); ` +
+      `baseline/app per slice, median ${median(ratios).toFixed(2)}`,
+  );
+  return { name, fromUs, toUs: monotonicUs() };
+}
+
+async function main() {
+  const profile = process.argv.includes("--profile");
+  const warmPath = option("warm-path");
+  const startedAt = Date.now();
+  const stack = await startStack({
+    latencyMs: Object.fromEntries(SERVICE_NAMES.map((name) => [name, 20])),
+    ports: { app: "auto", baseline: "auto", floor: "auto", standins: "auto" },
+    cpuProfile: profile,
+    logPrefix: "ads-state-",
+  });
+  const stages: (ProfileWindow & { name: string })[] = [];
+  try {
+    stages.push(await stage(stack, "fresh processes"));
+    if (warmPath) {
+      const target: Target = { id: "warm", label: `GET ${warmPath}`, method: "GET", path: warmPath, variants: [{ headers: {} }], expectStatus: 200 };
+      await measure(target, "app", { base: stack.appBase, connections: CONNECTIONS, durationS: WARM_S, warmupS: 0 });
+    } else {
+      const cookies = await Promise.all(DEMO_LOGINS.map((login) => signIn(stack.appBase, login)));
+      await measure(dashboardDocument(cookies), "app", { base: stack.appBase, connections: CONNECTIONS, durationS: WARM_S, warmupS: 0 });
+    }
+    stages.push(await stage(stack, `after ${WARM_S} s of ${warmPath ? `GET ${warmPath}` : "dashboards"} on the app`));
+  } finally {
+    await stack.stop();
+  }
+  if (profile) {
+    const file = newestProfile(profileDir("app"), startedAt);
+    if (!file) throw new Error("--profile given but the app wrote no .cpuprofile");
+    console.log(`\nThe app's CPU by phase, per stage (shares of its busy time):\n${formatPhases(stages.map((window) => ({ name: window.name, split: phaseSplit(file, [window]) })))}`);
+    for (const window of stages) console.log(`${window.name}: ${phaseSplit(file, [window]).busyMs} ms busy`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`ads-after-documents: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
