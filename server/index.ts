@@ -90,7 +90,9 @@ const server = createServer((req, res) => {
 server.keepAliveTimeout = 65_000;
 
 server.listen(env.PORT, () => {
-  const url = `http://localhost:${env.PORT}`;
+  // PORT=0 lets the kernel choose (tests): the address says which port it chose.
+  const address = server.address();
+  const url = `http://localhost:${typeof address === "object" && address ? address.port : env.PORT}`;
   logger.info({ url, standins: Boolean(standins), nodeEnv: process.env.NODE_ENV }, "app listening");
   if (isDev) void broadcastDevReady(build);
   console.log(`\n  Northwind Bank is running at ${url}\n`);

@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { freePort, start, waitForHealth } from "./test-server";
+import { launchServer, start } from "./test-server";
 
 /**
  * The server entry as `npm start` runs it (against the production build, which
@@ -7,17 +7,11 @@ import { freePort, start, waitForHealth } from "./test-server";
  */
 describe("the server entry", () => {
   it("finishes an in-flight request on SIGTERM, then exits 0 and frees the stand-ins' ports", async () => {
-    const port = await freePort();
-    const standinPort = 20_000 + Math.floor(Math.random() * 20_000);
-    const { child, output } = start({
-      PORT: String(port),
-      STANDIN_PORTS: String(standinPort),
-      STANDIN_LATENCY_MS: "users:600",
-    });
-    const base = `http://127.0.0.1:${port}`;
+    const { child, output, base } = await launchServer({ STANDIN_LATENCY_MS: "users:600" });
     try {
-      await waitForHealth(base, child);
       expect(output()).toContain("Demo customers");
+      const users = /users (http:\/\/\S+?),/.exec(output())?.[1];
+      expect(users).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(output()).toContain("ada@example.com");
 
       // /readyz waits for the slow Users stand-in (600 ms, within its 1 s check).
@@ -29,14 +23,14 @@ describe("the server entry", () => {
       expect(response.status).toBe(200);
       const [code] = await exited;
       expect(code).toBe(0);
-      await expect(fetch(`http://127.0.0.1:${standinPort + 1}/health`)).rejects.toThrow();
+      await expect(fetch(`${users}/health`)).rejects.toThrow();
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");
     }
   }, 30_000);
 
   it("stops at start with one line naming a bad setting", async () => {
-    const { child, output } = start({ PORT: String(await freePort()), SESSION_IDLE_TIMEOUT_S: "soon", STANDIN_PORTS: "auto" });
+    const { child, output } = start({ PORT: "0", SESSION_IDLE_TIMEOUT_S: "soon", STANDIN_PORTS: "auto" });
     const [code] = await once(child, "exit");
     expect(code).toBe(1);
     // The one line, and no stack trace.
@@ -47,7 +41,7 @@ describe("the server entry", () => {
   }, 30_000);
 
   it("refuses a partial set of service URLs", async () => {
-    const { child, output } = start({ PORT: String(await freePort()), AUTH_SERVICE_URL: "http://127.0.0.1:1" });
+    const { child, output } = start({ PORT: "0", AUTH_SERVICE_URL: "http://127.0.0.1:1" });
     const [code] = await once(child, "exit");
     expect(code).toBe(1);
     expect(output()).toContain("USERS_SERVICE_URL is required when AUTH_SERVICE_URL is set");
@@ -56,10 +50,8 @@ describe("the server entry", () => {
 
 describe("the production mode", () => {
   it("sets NODE_ENV for React and Express before the build loads, even when it is not given", async () => {
-    const port = await freePort();
-    const { child, output } = start({ PORT: String(port), STANDIN_PORTS: "auto", NODE_ENV: "", LOG_LEVEL: "info" });
+    const { child, output } = await launchServer({ NODE_ENV: "", LOG_LEVEL: "info" });
     try {
-      await waitForHealth(`http://127.0.0.1:${port}`, child);
       const listening = output()
         .split("\n")
         .filter((line) => line.startsWith("{"))

@@ -1,5 +1,5 @@
 import type { ChildProcess } from "node:child_process";
-import { freePort, start, waitForHealth } from "./test-server";
+import { launchServer } from "./test-server";
 
 /** Access logs and metrics of the real server, after real traffic. */
 let base = "";
@@ -8,11 +8,8 @@ let output: () => string;
 const METRICS_TOKEN = "metrics-token-for-tests";
 
 beforeAll(async () => {
-  const port = await freePort();
-  ({ child, output } = start({ PORT: String(port), STANDIN_PORTS: "auto", LOG_LEVEL: "info", METRICS_TOKEN }));
-  base = `http://127.0.0.1:${port}`;
-  await waitForHealth(base, child);
-}, 30_000);
+  ({ child, output, base } = await launchServer({ LOG_LEVEL: "info", METRICS_TOKEN }));
+}, 60_000);
 
 afterAll(() => {
   child.kill("SIGTERM");

@@ -16,6 +16,9 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** What each started server printed, for the error that says why it did not come up. */
+const outputs = new WeakMap<ChildProcess, () => string>();
+
 export function start(env: Record<string, string>): { child: ChildProcess; output: () => string } {
   let output = "";
   const child = spawn(process.execPath, [...SERVER_ARGS], {
@@ -25,6 +28,7 @@ export function start(env: Record<string, string>): { child: ChildProcess; outpu
   });
   child.stdout?.on("data", (chunk) => (output += String(chunk)));
   child.stderr?.on("data", (chunk) => (output += String(chunk)));
+  outputs.set(child, () => output);
   return { child, output: () => output };
 }
 
@@ -32,7 +36,9 @@ export function start(env: Record<string, string>): { child: ChildProcess; outpu
 export async function waitForHealth(base: string, child: ChildProcess, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error("server exited during start-up");
+    if (child.exitCode !== null) {
+      throw new Error(`server exited during start-up (code ${child.exitCode}):\n${outputs.get(child)?.().slice(-2_000) ?? ""}`);
+    }
     try {
       if ((await fetch(`${base}/healthz`)).ok) return;
     } catch {
@@ -40,7 +46,7 @@ export async function waitForHealth(base: string, child: ChildProcess, timeoutMs
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error("server did not become healthy");
+  throw new Error(`server did not become healthy in ${timeoutMs} ms:\n${outputs.get(child)?.().slice(-2_000) ?? ""}`);
 }
 
 
@@ -52,18 +58,37 @@ export interface RunningServer {
   output: () => string;
 }
 
-/** The real server with the embedded stand-ins on a free port, once it answers /healthz. */
+/**
+ * The real server with the embedded stand-ins, once it answers /healthz. It binds
+ * PORT=0 and says which port the kernel gave it: a port picked before the server
+ * starts can be taken by any connection in the seconds before it binds (in CI, one
+ * was, and the server exited with EADDRINUSE).
+ */
 export async function launchServer(env: Record<string, string> = {}): Promise<RunningServer> {
-  const port = await freePort();
-  const { child, output } = start({ PORT: String(port), STANDIN_PORTS: "auto", ...env });
-  const base = `http://127.0.0.1:${port}`;
+  const { child, output } = start({ PORT: "0", STANDIN_PORTS: "auto", ...env });
   try {
+    const port = await listeningPort(child);
+    const base = `http://127.0.0.1:${port}`;
     await waitForHealth(base, child);
+    return { port, base, child, output };
   } catch (error) {
     child.kill("SIGTERM");
     throw error;
   }
-  return { port, base, child, output };
+}
+
+/** The port a server started with PORT=0 bound, from the line it prints once listening. */
+export async function listeningPort(child: ChildProcess, timeoutMs = 60_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = /is running at http:\/\/localhost:(\d+)/.exec(outputs.get(child)?.() ?? "");
+    if (found?.[1]) return Number(found[1]);
+    if (child.exitCode !== null) {
+      throw new Error(`server exited during start-up (code ${child.exitCode}):\n${outputs.get(child)?.().slice(-2_000) ?? ""}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`server did not say where it listens within ${timeoutMs} ms:\n${outputs.get(child)?.().slice(-2_000) ?? ""}`);
 }
 
 /**
