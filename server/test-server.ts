@@ -19,6 +19,12 @@ export async function freePort(): Promise<number> {
 /** What each started server printed, for the error that says why it did not come up. */
 const outputs = new WeakMap<ChildProcess, () => string>();
 
+/** Why a server did not come up: its exit code if it ended, and the end of what it printed. */
+function startupFailure(child: ChildProcess, what: string): Error {
+  const code = child.exitCode === null ? "" : ` (code ${child.exitCode})`;
+  return new Error(`${what}${code}:\n${outputs.get(child)?.().slice(-2_000) ?? ""}`);
+}
+
 export function start(env: Record<string, string>): { child: ChildProcess; output: () => string } {
   let output = "";
   const child = spawn(process.execPath, [...SERVER_ARGS], {
@@ -28,17 +34,16 @@ export function start(env: Record<string, string>): { child: ChildProcess; outpu
   });
   child.stdout?.on("data", (chunk) => (output += String(chunk)));
   child.stderr?.on("data", (chunk) => (output += String(chunk)));
-  outputs.set(child, () => output);
-  return { child, output: () => output };
+  const read = () => output;
+  outputs.set(child, read);
+  return { child, output: read };
 }
 
 /** Waits for /healthz while the server lives: start-up takes 2 s on a quiet machine, 20 s or more on a loaded one. */
 export async function waitForHealth(base: string, child: ChildProcess, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`server exited during start-up (code ${child.exitCode}):\n${outputs.get(child)?.().slice(-2_000) ?? ""}`);
-    }
+    if (child.exitCode !== null) throw startupFailure(child, "server exited during start-up");
     try {
       if ((await fetch(`${base}/healthz`)).ok) return;
     } catch {
@@ -46,7 +51,7 @@ export async function waitForHealth(base: string, child: ChildProcess, timeoutMs
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`server did not become healthy in ${timeoutMs} ms:\n${outputs.get(child)?.().slice(-2_000) ?? ""}`);
+  throw startupFailure(child, `server did not become healthy in ${timeoutMs} ms`);
 }
 
 
@@ -61,8 +66,8 @@ export interface RunningServer {
 /**
  * The real server with the embedded stand-ins, once it answers /healthz. It binds
  * PORT=0 and says which port the kernel gave it: a port picked before the server
- * starts can be taken by any connection in the seconds before it binds (in CI, one
- * was, and the server exited with EADDRINUSE).
+ * starts can be taken by any connection in the seconds before it binds (the
+ * likeliest reason a CI run saw a test server exit during start-up).
  */
 export async function launchServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const { child, output } = start({ PORT: "0", STANDIN_PORTS: "auto", ...env });
@@ -83,12 +88,10 @@ export async function listeningPort(child: ChildProcess, timeoutMs = 60_000): Pr
   while (Date.now() < deadline) {
     const found = /is running at http:\/\/localhost:(\d+)/.exec(outputs.get(child)?.() ?? "");
     if (found?.[1]) return Number(found[1]);
-    if (child.exitCode !== null) {
-      throw new Error(`server exited during start-up (code ${child.exitCode}):\n${outputs.get(child)?.().slice(-2_000) ?? ""}`);
-    }
+    if (child.exitCode !== null) throw startupFailure(child, "server exited during start-up");
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`server did not say where it listens within ${timeoutMs} ms:\n${outputs.get(child)?.().slice(-2_000) ?? ""}`);
+  throw startupFailure(child, `server did not say where it listens within ${timeoutMs} ms`);
 }
 
 /**
