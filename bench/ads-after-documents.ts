@@ -1,5 +1,6 @@
 import autocannon from "autocannon";
 import { SERVICE_NAMES } from "../upstream";
+import { option, positive } from "./config";
 import { readCpuSeconds } from "./cpu";
 import { measure, type Target } from "./load";
 import { formatPhases, monotonicUs, phaseSplit, type ProfileWindow } from "./profile-phases";
@@ -24,35 +25,29 @@ import { dashboardDocument, publicAds } from "./targets";
  * ADS_STATE_WARM_S (20), ADS_STATE_SLICES (6), ADS_STATE_AMOUNT (50000).
  */
 
-const number = (name: string, fallback: number) => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a whole number > 0`);
-  return value;
-};
-
-const WARM_S = number("ADS_STATE_WARM_S", 20);
-const SLICES = number("ADS_STATE_SLICES", 6);
-const AMOUNT = number("ADS_STATE_AMOUNT", 50_000);
 const CONNECTIONS = 50;
 
-function option(name: string): string | undefined {
-  return process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+interface Settings {
+  warmS: number;
+  slices: number;
+  /** Requests per slice. */
+  amount: number;
 }
 
-/** CPU µs the server spent per request, over exactly AMOUNT requests. */
-async function cpuPerRequest(base: string, pid: number, ads: Target): Promise<number> {
+/** CPU µs the server spent per request, over exactly `amount` requests. */
+async function cpuPerRequest(base: string, pid: number, ads: Target, amount: number): Promise<number> {
   const before = readCpuSeconds(pid);
   await new Promise((resolve, reject) =>
-    autocannon({ url: base + ads.path, connections: CONNECTIONS, amount: AMOUNT, headers: ads.variants[0]?.headers }, (error, result) =>
+    autocannon({ url: base + ads.path, connections: CONNECTIONS, amount, headers: ads.variants[0]?.headers }, (error, result) =>
       error ? reject(error) : resolve(result),
     ),
   );
   const after = readCpuSeconds(pid);
   if (before === undefined || after === undefined) throw new Error("this needs /proc to read a process's CPU time");
-  return ((after - before) * 1e6) / AMOUNT;
+  return ((after - before) * 1e6) / amount;
 }
 
-async function stage(stack: Stack, name: string): Promise<ProfileWindow & { name: string }> {
+async function stage(stack: Stack, name: string, { slices, amount }: Settings): Promise<ProfileWindow & { name: string }> {
   const ads = publicAds();
   const fromUs = monotonicUs();
   // A few seconds of each first: JIT and connections warm, as in the benchmark's rounds.
@@ -61,9 +56,9 @@ async function stage(stack: Stack, name: string): Promise<ProfileWindow & { name
   }
   const app: number[] = [];
   const baseline: number[] = [];
-  for (let slice = 0; slice < SLICES; slice++) {
-    app.push(await cpuPerRequest(stack.appBase, stack.app.pid ?? 0, ads));
-    baseline.push(await cpuPerRequest(stack.baselineBase, stack.baseline.pid ?? 0, ads));
+  for (let slice = 0; slice < slices; slice++) {
+    app.push(await cpuPerRequest(stack.appBase, stack.app.pid ?? 0, ads, amount));
+    baseline.push(await cpuPerRequest(stack.baselineBase, stack.baseline.pid ?? 0, ads, amount));
   }
   const ratios = app.map((appUs, slice) => (baseline[slice] ?? 0) / appUs);
   const list = (values: number[]) => values.map((value) => value.toFixed(1)).join(" ");
@@ -75,8 +70,14 @@ async function stage(stack: Stack, name: string): Promise<ProfileWindow & { name
 }
 
 async function main() {
+  // Read here, not at load: a bad setting then ends in the one line main's catch prints.
+  const settings: Settings = {
+    warmS: positive("ADS_STATE_WARM_S", 20),
+    slices: positive("ADS_STATE_SLICES", 6),
+    amount: positive("ADS_STATE_AMOUNT", 50_000),
+  };
   const profile = process.argv.includes("--profile");
-  const warmPath = option("warm-path");
+  const warmPath = option(process.argv, "warm-path");
   const startedAt = Date.now();
   const stack = await startStack({
     latencyMs: Object.fromEntries(SERVICE_NAMES.map((name) => [name, 20])),
@@ -86,23 +87,24 @@ async function main() {
   });
   const stages: (ProfileWindow & { name: string })[] = [];
   try {
-    stages.push(await stage(stack, "fresh processes"));
+    stages.push(await stage(stack, "fresh processes", settings));
     if (warmPath) {
       const target: Target = { id: "warm", label: `GET ${warmPath}`, method: "GET", path: warmPath, variants: [{ headers: {} }], expectStatus: 200 };
-      await measure(target, "app", { base: stack.appBase, connections: CONNECTIONS, durationS: WARM_S, warmupS: 0 });
+      await measure(target, "app", { base: stack.appBase, connections: CONNECTIONS, durationS: settings.warmS, warmupS: 0 });
     } else {
       const cookies = await Promise.all(DEMO_LOGINS.map((login) => signIn(stack.appBase, login)));
-      await measure(dashboardDocument(cookies), "app", { base: stack.appBase, connections: CONNECTIONS, durationS: WARM_S, warmupS: 0 });
+      await measure(dashboardDocument(cookies), "app", { base: stack.appBase, connections: CONNECTIONS, durationS: settings.warmS, warmupS: 0 });
     }
-    stages.push(await stage(stack, `after ${WARM_S} s of ${warmPath ? `GET ${warmPath}` : "dashboards"} on the app`));
+    stages.push(await stage(stack, `after ${settings.warmS} s of ${warmPath ? `GET ${warmPath}` : "dashboards"} on the app`, settings));
   } finally {
     await stack.stop();
   }
   if (profile) {
     const file = newestProfile(profileDir("app"), startedAt);
     if (!file) throw new Error("--profile given but the app wrote no .cpuprofile");
-    console.log(`\nThe app's CPU by phase, per stage (shares of its busy time):\n${formatPhases(stages.map((window) => ({ name: window.name, split: phaseSplit(file, [window]) })))}`);
-    for (const window of stages) console.log(`${window.name}: ${phaseSplit(file, [window]).busyMs} ms busy`);
+    const splits = stages.map((window) => ({ name: window.name, split: phaseSplit(file, [window]) }));
+    console.log(`\nThe app's CPU by phase, per stage (shares of its busy time):\n${formatPhases(splits)}`);
+    for (const { name, split } of splits) console.log(`${name}: ${split.busyMs} ms busy`);
   }
 }
 

@@ -27,7 +27,7 @@ export interface BenchConfig {
   ports: { app: Port; baseline: Port; floor: Port; standins: Port };
 }
 
-function positive(name: string, fallback: number, { integer = true, allowZero = false } = {}): number {
+export function positive(name: string, fallback: number, { integer = true, allowZero = false } = {}): number {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === "") return fallback;
   const value = Number(raw);
@@ -52,7 +52,7 @@ function flag(args: readonly string[], name: string): boolean {
   return args.includes(`--${name}`);
 }
 
-function option(args: readonly string[], name: string): string | undefined {
+export function option(args: readonly string[], name: string): string | undefined {
   const prefix = `--${name}=`;
   return args.find((arg) => arg.startsWith(prefix))?.slice(prefix.length);
 }
