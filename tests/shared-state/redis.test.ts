@@ -200,6 +200,17 @@ describe.each(["redis", "cookie"] as const)("back-channel logout with SESSION_ST
   });
 });
 
+/** Auth's refresh, answering `tokens` after `ms`, counting how often it was asked. */
+function countedRefresh(tokens: TokenSet, ms: number) {
+  let runs = 0;
+  const run = async () => {
+    runs += 1;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return tokens;
+  };
+  return { run, runs: () => runs };
+}
+
 describe("shared limits and refreshes", () => {
   it("counts a limit across instances", async () => {
     const a = createRedisRateLimiter(client());
@@ -222,18 +233,13 @@ describe("shared limits and refreshes", () => {
   it("refreshes once for 20 concurrent requests spread over instances, and hands the result to late ones", async () => {
     const sealer = createSealer(["s".repeat(40)], "refresh-memo");
     const instances = [0, 1, 2].map(() => createRedisRefreshCoordinator(client(), sealer));
-    let runs = 0;
     const fresh: TokenSet = { accessToken: "new-access", refreshToken: "new-refresh", accessTokenExpiresAt: Date.now() + 300_000 };
-    const run = async () => {
-      runs += 1;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      return fresh;
-    };
+    const { run, runs } = countedRefresh(fresh, 100);
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => instances[i % 3]?.refresh("old-refresh", run)));
-    expect(runs).toBe(1);
+    expect(runs()).toBe(1);
     expect(new Set(results.map((tokens) => tokens?.refreshToken))).toEqual(new Set(["new-refresh"]));
     expect(await instances[2]?.refresh("old-refresh", run)).toEqual(fresh);
-    expect(runs).toBe(1);
+    expect(runs()).toBe(1);
     const memo = (await admin.keys("nw:refresh:result:*"))[0] ?? "";
     expect(await admin.get(memo)).not.toContain("new-refresh");
   });
@@ -255,19 +261,14 @@ describe("shared limits and refreshes", () => {
       },
     });
     const waiter = createRedisRefreshCoordinator(slowRedis, sealer);
-    let runs = 0;
     const fresh: TokenSet = { accessToken: "slow-access", refreshToken: "slow-refresh", accessTokenExpiresAt: Date.now() + 300_000 };
-    const run = async () => {
-      runs += 1;
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      return fresh;
-    };
+    const { run, runs } = countedRefresh(fresh, 300);
     const first = holder.refresh("slow-old", run);
     await new Promise((resolve) => setTimeout(resolve, 50));
     const second = waiter.refresh("slow-old", run);
     expect(await Promise.all([first, second])).toEqual([fresh, fresh]);
     expect(timeouts).toBeLessThan(0);
-    expect(runs).toBe(1);
+    expect(runs()).toBe(1);
   });
 
   it("passes Auth's refusal through unchanged", async () => {
