@@ -30,42 +30,64 @@ export function createRedisRefreshCoordinator(redis: Redis, sealer: Sealer, opti
     return redis.status === "ready" && error instanceof Error && /timed out/i.test(error.message);
   }
 
+  /**
+   * A command, asked again while it times out on a live connection (a slow Redis,
+   * not a missing one), until `deadline`. Giving up sooner would let the refresh
+   * run without the lock, or release it without the new tokens stored: either way
+   * another instance sends the refresh token that is already rotating, and Auth
+   * ends the login.
+   */
+  async function patiently<T>(command: () => Promise<T>, deadline: number): Promise<T> {
+    for (;;) {
+      try {
+        return await command();
+      } catch (error) {
+        if (!slow(error) || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      }
+    }
+  }
+
   async function coordinated(id: string, run: () => Promise<TokenSet>): Promise<TokenSet> {
     const owner = randomUUID();
+    const lock = `refresh:lock:${id}`;
     const deadline = Date.now() + LOCK_MS;
-    let timedOut = false;
     for (;;) {
-      let known: TokenSet | undefined;
-      let locked = false;
-      try {
-        known = await remembered(id);
-        if (!known) locked = (await redis.set(`refresh:lock:${id}`, owner, "PX", LOCK_MS, "NX")) === "OK";
-        // A lock taken by a command whose answer timed out is still ours.
-        if (!known && !locked && timedOut) locked = (await redis.get(`refresh:lock:${id}`)) === owner;
-      } catch (error) {
-        // A command that timed out on a live connection means a slow Redis, not a
-        // missing one: ask again. Refreshing without the lock here would reuse the
-        // refresh token another instance is already rotating, and Auth ends the login.
-        if (!slow(error) || Date.now() > deadline) throw error;
-        timedOut = true;
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-        continue;
-      }
+      const known = await patiently(() => remembered(id), deadline);
       if (known) return known;
-      if (locked) {
-        try {
-          const tokens = await run();
-          // Best effort from here on: the refresh happened, its answer must not be lost.
-          await redis.set(`refresh:result:${id}`, sealer.seal(JSON.stringify(tokens)), "PX", graceMs).catch(() => undefined);
-          return tokens;
-        } finally {
-          // Only our own lock: it may have expired and been taken by someone else.
-          const holder = await redis.get(`refresh:lock:${id}`).catch(() => undefined);
-          if (holder === owner) await redis.del(`refresh:lock:${id}`).catch(() => undefined);
-        }
+      const took = await patiently(() => redis.set(lock, owner, "PX", LOCK_MS, "NX"), deadline);
+      // A lock taken by a command whose answer timed out is still ours.
+      if (took === "OK" || (await patiently(() => redis.get(lock), deadline)) === owner) {
+        return holding(id, lock, owner, run);
       }
       if (Date.now() > deadline) throw new Error("refresh lock held too long");
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  /** With the lock: refresh once, store the answer, and only then let the lock go. */
+  async function holding(id: string, lock: string, owner: string, run: () => Promise<TokenSet>): Promise<TokenSet> {
+    const expires = Date.now() + LOCK_MS;
+    // New tokens that could not be stored: the lock stays until it expires.
+    let unstored = false;
+    try {
+      // The holder before us may have stored its answer and let go between our look and our lock.
+      const known = await patiently(() => remembered(id), expires);
+      if (known) return known;
+      const tokens = await run();
+      // Best effort from here on: the refresh happened, its answer must not be lost.
+      unstored = await patiently(() => redis.set(`refresh:result:${id}`, sealer.seal(JSON.stringify(tokens)), "PX", graceMs), expires).then(
+        () => false,
+        () => true,
+      );
+      return tokens;
+    } finally {
+      // Only our own lock (it may have expired and been taken by someone else), and not
+      // when new tokens went unstored: that lock let go invites a second refresh.
+      if (!unstored) {
+        const holder = await redis.get(lock).catch(() => undefined);
+        if (holder === owner) await redis.del(lock).catch(() => undefined);
+      }
     }
   }
 

@@ -200,6 +200,17 @@ describe.each(["redis", "cookie"] as const)("back-channel logout with SESSION_ST
   });
 });
 
+/** The client, with one command answered by `answer` (given the key, and the real call). */
+function withCommand(redis: Redis, command: "get" | "set", answer: (key: string, call: () => Promise<unknown>) => Promise<unknown>): Redis {
+  return new Proxy(redis, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (property !== command || typeof value !== "function") return value;
+      return (...args: unknown[]) => answer(String(args[0]), () => Reflect.apply(value, target, args) as Promise<unknown>);
+    },
+  });
+}
+
 /** Auth's refresh, answering `tokens` after `ms`, counting how often it was asked. */
 function countedRefresh(tokens: TokenSet, ms: number) {
   let runs = 0;
@@ -268,6 +279,49 @@ describe("shared limits and refreshes", () => {
     const second = waiter.refresh("slow-old", run);
     expect(await Promise.all([first, second])).toEqual([fresh, fresh]);
     expect(timeouts).toBeLessThan(0);
+    expect(runs()).toBe(1);
+  });
+
+  it("keeps the lock until the new tokens are stored, when storing them times out once", async () => {
+    const sealer = createSealer(["s".repeat(40)], "refresh-memo");
+    let timeouts = 1;
+    // The holder's first write of the result times out (and did not happen).
+    const holder = createRedisRefreshCoordinator(
+      withCommand(client(), "set", (key, call) => (key.startsWith("refresh:result:") && timeouts-- > 0 ? Promise.reject(new Error("Command timed out")) : call())),
+      sealer,
+    );
+    const waiter = createRedisRefreshCoordinator(client(), sealer);
+    const fresh: TokenSet = { accessToken: "stored-access", refreshToken: "stored-refresh", accessTokenExpiresAt: Date.now() + 300_000 };
+    const { run, runs } = countedRefresh(fresh, 200);
+    const first = holder.refresh("store-old", run);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const second = waiter.refresh("store-old", run);
+    expect(await Promise.all([first, second])).toEqual([fresh, fresh]);
+    expect(timeouts).toBeLessThan(0);
+    expect(runs()).toBe(1);
+  });
+
+  it("looks for the new tokens once more after taking the lock: they may have landed just before", async () => {
+    const sealer = createSealer(["s".repeat(40)], "refresh-memo");
+    const holder = createRedisRefreshCoordinator(client(), sealer);
+    const fresh: TokenSet = { accessToken: "late-access", refreshToken: "late-refresh", accessTokenExpiresAt: Date.now() + 300_000 };
+    const { run, runs } = countedRefresh(fresh, 100);
+    const first = holder.refresh("late-old", run);
+    let stale = true;
+    // The waiter's first look finds nothing, but is answered only after the holder
+    // stored the tokens and let the lock go: the lock is free when it asks for it.
+    const waiter = createRedisRefreshCoordinator(
+      withCommand(client(), "get", async (key, call) => {
+        if (!key.startsWith("refresh:result:") || !stale) return call();
+        stale = false;
+        await first;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return null;
+      }),
+      sealer,
+    );
+    expect(await waiter.refresh("late-old", run)).toEqual(fresh);
+    expect(await first).toEqual(fresh);
     expect(runs()).toBe(1);
   });
 
