@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { NextFunction, Request, Response } from "express";
 import { logger } from "../app/logger.server";
 import { observeRequest } from "../app/observability/metrics.server";
 import { newRequestTrace, type RequestTrace } from "../app/observability/request-trace.server";
@@ -8,7 +7,7 @@ import { newRequestTrace, type RequestTrace } from "../app/observability/request
  * One structured line per request, with the upstream calls it made, and the
  * request-duration metric, written when the response finishes. `route` is the
  * path as a template (routeLabel). Node-level, so the server entry's fast paths
- * log exactly as Express routes do.
+ * log exactly as its steps do.
  */
 export function logRequest(req: IncomingMessage, res: ServerResponse, route: string, requestId: string): RequestTrace {
   const started = performance.now();
@@ -33,12 +32,6 @@ export function logRequest(req: IncomingMessage, res: ServerResponse, route: str
     );
   });
   return record;
-}
-
-/** The Express middleware; the trace goes on to the load context (requestContext). */
-export function accessLog(req: Request, res: Response, next: NextFunction) {
-  res.locals.trace = logRequest(req, res, routeLabel(req.path), res.locals.requestId);
-  next();
 }
 
 /** Paths with ids become templates, so metrics stay a bounded set of series. */

@@ -2,7 +2,8 @@ import { stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import express, { type NextFunction, type Request, type Response } from "express";
+import serveStatic from "serve-static";
+import type { Exchange, Next } from "./exchange";
 
 /**
  * Compression (docs/decisions/013): static files are compressed once, at build
@@ -124,6 +125,9 @@ export function rememberingCompressor(capacity = 32) {
   };
 }
 
+/** serve-static's handler: Node's request and response, and what to do when it has no file. */
+export type StaticFiles = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+
 /**
  * Serves the build-time `.br`/`.gz` file beside a static file when the client
  * takes it, through the same static handler (so ETag, 304, HEAD, ranges and the
@@ -131,27 +135,27 @@ export function rememberingCompressor(capacity = 32) {
  * file older than its original (say, `remix dev` rebuilt without the compress
  * step) is ignored.
  */
-export function precompressed(root: string, serveStatic: express.RequestHandler): express.RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== "GET" && req.method !== "HEAD") || !COMPRESSIBLE_FILE.test(req.path)) return serveStatic(req, res, next);
+export function precompressed(root: string, files: StaticFiles) {
+  return ({ req, res, path: urlPath }: Exchange, next: Next): void => {
+    if ((req.method !== "GET" && req.method !== "HEAD") || !COMPRESSIBLE_FILE.test(urlPath)) return files(req, res, next);
     varyOnEncoding(res);
     const encoding = negotiate(req.headers["accept-encoding"]);
-    if (!encoding) return serveStatic(req, res, next);
+    if (!encoding) return files(req, res, next);
     let file: string;
     try {
-      file = path.join(root, decodeURIComponent(req.path));
+      file = path.join(root, decodeURIComponent(urlPath));
     } catch {
-      return serveStatic(req, res, next);
+      return files(req, res, next);
     }
-    if (!file.startsWith(root + path.sep)) return serveStatic(req, res, next);
+    if (!file.startsWith(root + path.sep)) return files(req, res, next);
     void pickFile(file, EXTENSION[encoding]).then((usable) => {
-      if (!usable) return serveStatic(req, res, next);
-      const url = req.url;
+      if (!usable) return files(req, res, next);
+      const url = req.url ?? "";
       const query = url.indexOf("?");
       req.url = query === -1 ? url + EXTENSION[encoding] : url.slice(0, query) + EXTENSION[encoding] + url.slice(query);
       res.setHeader("Content-Type", contentType(file));
       res.setHeader("Content-Encoding", encoding);
-      serveStatic(req, res, (error?: unknown) => {
+      files(req, res, (error?: unknown) => {
         // Not served after all: let whatever comes next answer without our headers.
         req.url = url;
         res.removeHeader("Content-Encoding");
@@ -173,7 +177,7 @@ async function pickFile(original: string, extension: string): Promise<boolean> {
 }
 
 function contentType(file: string): string {
-  const mime = express.static.mime;
+  const mime = serveStatic.mime;
   const type = mime.lookup(file);
   const charset = mime.charsets.lookup(type, "");
   return charset ? `${type}; charset=${charset}` : type;

@@ -1,16 +1,15 @@
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import express from "express";
 import { answerErrors, refuseCrossSiteWrites, refusePathTricks, refuseUncarriableMethods } from "./cross-site";
+import { chain, startExchange, type Step } from "./exchange";
 
-async function serve() {
-  const app = express();
-  app.use(refuseUncarriableMethods);
-  app.use(refusePathTricks);
-  app.use(refuseCrossSiteWrites);
-  app.all("*", (_req, res) => {
-    res.send("changed");
-  });
-  const server = app.listen(0, "127.0.0.1");
+const changed: Step = ({ res }) => void res.end("changed");
+
+/** The server entry's guards in their order, then a step that answers "changed". */
+async function serve(steps: Step[] = [refuseUncarriableMethods, refusePathTricks, refuseCrossSiteWrites, changed]) {
+  const handle = chain(steps, answerErrors);
+  const server = createServer((req, res) => handle(startExchange(req, res, undefined)));
+  server.listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
   const { port } = server.address() as AddressInfo;
   return { base: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(resolve)) };
@@ -132,27 +131,34 @@ describe("refusePathTricks", () => {
 });
 
 describe("answerErrors", () => {
-  async function serveErrors() {
-    const app = express();
-    // No path guard in front: Express's own parameter decoding throws its 400.
-    app.get("/p/:id", (_req, res) => void res.send("ok"));
-    app.get("/boom", () => {
-      throw new Error("ours");
-    });
-    app.use(answerErrors);
-    const server = app.listen(0, "127.0.0.1");
-    await new Promise((resolve) => server.once("listening", resolve));
-    const { port } = server.address() as AddressInfo;
-    return { base: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(resolve)) };
-  }
+  // A client's mistake found deep in a step (a body it refused, a bad encoding) is
+  // thrown marked with its 4xx status; anything else is ours.
+  const serveErrors = () =>
+    serve([
+      ({ path }, next) => {
+        if (path.startsWith("/p/")) throw Object.assign(new URIError("URI malformed"), { status: 400 });
+        next();
+      },
+      ({ path }, next) => {
+        if (path === "/boom") throw new Error("ours");
+        next();
+      },
+      ({ path, res }, next) => {
+        if (path !== "/late") return next();
+        res.writeHead(200, { "Content-Type": "text/plain" });
+        res.write("half an ans");
+        setImmediate(() => next(new Error("ours, after the answer started")));
+      },
+      changed,
+    ]);
 
-  it("answers a client's mistake that Express threw with its 4xx, not a 500", async () => {
+  it("answers a client's mistake a step threw with its 4xx, not a 500", async () => {
     const { base, close } = await serveErrors();
     try {
-      const page = await rawStatus(base, "GET", "/p/%E0%A4%A");
+      const page = await rawStatus(base, "GET", "/p/x");
       expect(page.status).toBe(400);
       expect(page.body).toContain("We could not understand that request");
-      expect((await rawStatus(base, "GET", "/p/%E0%A4%A?_data=routes%2Fp")).type).toContain("application/problem+json");
+      expect((await rawStatus(base, "GET", "/p/x?_data=routes%2Fp")).type).toContain("application/problem+json");
     } finally {
       await close();
     }
@@ -165,6 +171,26 @@ describe("answerErrors", () => {
       expect(answer.status).toBe(500);
       expect(answer.body).not.toContain("ours");
       expect(answer.body).not.toMatch(/\bat /);
+    } finally {
+      await close();
+    }
+  });
+
+  it("cuts the connection when the error comes after the answer started: never a whole wrong answer", async () => {
+    const { base, close } = await serveErrors();
+    try {
+      const { request } = await import("node:http");
+      const complete = await new Promise<boolean>((resolve, reject) => {
+        const { hostname, port } = new URL(base);
+        request({ hostname, port, path: "/late" }, (res) => {
+          res.on("error", () => undefined);
+          res.resume();
+          res.on("close", () => resolve(res.complete));
+        })
+          .on("error", reject)
+          .end();
+      });
+      expect(complete).toBe(false);
     } finally {
       await close();
     }

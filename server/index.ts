@@ -9,21 +9,20 @@ import { createServer } from "node:http";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
-import express from "express";
 import { getEnv } from "../app/env.server";
 import { logger } from "../app/logger.server";
 import { markDraining } from "../app/readiness.server";
 import { closeUpstreamPools } from "../services/index.server";
 import { DEMO_CUSTOMERS } from "../upstream";
-import { accessLog } from "./access-log";
+import serveStatic from "serve-static";
 import { precompressed } from "./compression";
 import { answerErrors, refuseCrossSiteWrites, refuseOddHost, refusePathTricks, refuseUncarriableMethods } from "./cross-site";
 import { startEmbeddedStandinsIfUnconfigured } from "./embedded";
+import { chain, startExchange, type Step } from "./exchange";
 import { publicAdsFastPath } from "./public-ads";
 import { remixHandler } from "./remix-handler";
 import { serverEntry } from "./server-entry";
 import { settleUnreadBody } from "./unread-body";
-import { identifyAndProtect, requestContext } from "./request-context";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const buildPath = path.join(root, "build", "index.js");
@@ -42,7 +41,7 @@ try {
   process.exit(1);
 }
 
-// React and Express read the mode from process.env: without this, `npm start`
+// React reads the mode from process.env: without this, `npm start`
 // would render with React's development build (several times slower).
 process.env.NODE_ENV = env.NODE_ENV;
 const isDev = env.NODE_ENV === "development" && Boolean(process.env.REMIX_DEV_ORIGIN);
@@ -55,37 +54,40 @@ async function importBuild(): Promise<ServerBuild> {
 
 let build = await importBuild();
 
-const app = express();
-app.disable("x-powered-by");
-// X-Forwarded-* are read by clientFacts (server/client.ts), with TRUST_PROXY hops, not by Express.
-app.use(identifyAndProtect(env.TRUST_PROXY));
-app.use(accessLog);
-// Odd requests get a 4xx here, never a 500 further on (docs/decisions/011).
-app.use(refuseUncarriableMethods);
-app.use(refusePathTricks);
-app.use(refuseOddHost);
-
 // Fingerprinted assets never change; everything else in public/ may.
 // Both serve the build-time .br/.gz beside a file when the client takes it (decision 013).
-const buildDir = path.join(root, "public", "build");
-app.use("/build", precompressed(buildDir, express.static(buildDir, { immutable: true, maxAge: "1y" })));
+const publicDir = path.join(root, "public");
+const assets = precompressed(publicDir, serveStatic(publicDir, { immutable: true, maxAge: "1y" }));
+const publicFiles = precompressed(publicDir, serveStatic(publicDir, { maxAge: "1h" }));
 // Files in public/ all have an extension; no page or API path does. Asking the disk
 // only for those spares every page a stat() and the error it builds on a miss.
-const publicFiles = precompressed(path.join(root, "public"), express.static(path.join(root, "public"), { maxAge: "1h" }));
-app.use((req, res, next) => (/\.[^/]+$/.test(req.path) ? publicFiles(req, res, next) : next()));
+const staticFiles: Step = (exchange, next) => {
+  if (!/\.[^/]+$/.test(exchange.path)) return next();
+  (exchange.path.startsWith("/build/") ? assets : publicFiles)(exchange, next);
+};
 
-// CSRF, on top of SameSite cookies: no state change from another site, whatever
-// the route (documents, fetchers, data requests, resource routes).
-app.use(refuseCrossSiteWrites);
-
-app.all("*", remixHandler({ build: () => build, mode: isDev ? "development" : env.NODE_ENV, getLoadContext: requestContext }));
-
-app.use(answerErrors);
+// No framework between Node and Remix: a few steps in order, each answers or
+// passes on (docs/decisions/021).
+const handle = chain(
+  [
+    // Odd requests get a 4xx here, never a 500 further on (docs/decisions/011).
+    refuseUncarriableMethods,
+    refusePathTricks,
+    refuseOddHost,
+    staticFiles,
+    // CSRF, on top of SameSite cookies: no state change from another site, whatever
+    // the route (documents, fetchers, data requests, resource routes).
+    refuseCrossSiteWrites,
+    remixHandler({ build: () => build, mode: isDev ? "development" : env.NODE_ENV }),
+  ],
+  answerErrors,
+);
 
 const adsFastPath = publicAdsFastPath({ answer: () => serverEntry(build).answerPublicAds, trustedHops: env.TRUST_PROXY });
 const server = createServer((req, res) => {
   settleUnreadBody(req, res);
-  if (!adsFastPath(req, res)) app(req, res);
+  // X-Forwarded-* are read by clientFacts (server/client.ts), with TRUST_PROXY hops.
+  if (!adsFastPath(req, res)) handle(startExchange(req, res, env.TRUST_PROXY));
 });
 server.keepAliveTimeout = 65_000;
 

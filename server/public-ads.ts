@@ -22,7 +22,7 @@ const PARTNER_HEADERS = {
 };
 
 /**
- * `GET|HEAD|OPTIONS /api/ads` answered before Express and Remix
+ * `GET|HEAD|OPTIONS /api/ads` answered before the server's steps and Remix
  * (docs/decisions/008): partner pages call it far more often than customers load
  * pages, and the framework's per-request work was 90 % of its cost. The same
  * endpoint code as the Remix route (`answerPublicAds`, from the build), and the
@@ -38,7 +38,7 @@ export function publicAdsFastPath(options: { answer: () => AnswerPublicAds; trus
 
     const client = clientFacts(req, options.trustedHops);
     const publicOrigin = originOf(client.secure ? "https:" : "http:", req.headers.host);
-    // An odd Host is refused by Express's guard (refuseOddHost), the same for every path.
+    // An odd Host is refused by the steps' guard (refuseOddHost), the same for every path.
     if (publicOrigin === undefined) return false;
 
     const requestId = requestIdOf(req);

@@ -1,49 +1,43 @@
 import { PassThrough } from "node:stream";
-import type { AppLoadContext, ServerBuild } from "@remix-run/node";
+import type { ServerBuild } from "@remix-run/node";
 import {
   createReadableStreamFromReadable,
   createRequestHandler,
 } from "@remix-run/node";
-import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from "express";
 import { endWithBody } from "./compression";
+import { loadContext, type Exchange, type Step } from "./exchange";
 import { serverEntry, type AppServerEntry } from "./server-entry";
 
 /**
- * Express → Remix → Express, with one step in between that @remix-run/express has
- * no place for: the build's `finalizeResponse` runs on EVERY response before it is
+ * Node → Remix → Node, with one step in between that Remix's adapters have no
+ * place for: the build's `finalizeResponse` runs on EVERY response before it is
  * sent — documents, data requests, resource routes and the redirects Remix returns
  * without entry.server — so the session's cookie change can never be lost.
  * (A no-JavaScript payment's redirect once lost it, and a resubmit paid twice.)
  */
-export function remixHandler(options: {
-  build: () => ServerBuild;
-  mode: string;
-  getLoadContext: (req: ExpressRequest, res: ExpressResponse) => AppLoadContext;
-}) {
+export function remixHandler(options: { build: () => ServerBuild; mode: string }): Step {
   let current: { build: ServerBuild; handle: ReturnType<typeof createRequestHandler>; finalize: AppServerEntry["finalizeResponse"] } | undefined;
 
-  return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
-    try {
-      const build = options.build();
-      if (current?.build !== build) {
-        current = { build, handle: createRequestHandler(build, options.mode), finalize: serverEntry(build).finalizeResponse };
-      }
-      const context = options.getLoadContext(req, res);
-      const response = await current.handle(toFetchRequest(req, res), context);
-      await current.finalize(context, response);
-      await send(req, res, response);
-    } catch (error) {
-      next(error);
+  async function answer(exchange: Exchange) {
+    const build = options.build();
+    if (current?.build !== build) {
+      current = { build, handle: createRequestHandler(build, options.mode), finalize: serverEntry(build).finalizeResponse };
     }
-  };
+    const context = loadContext(exchange);
+    const response = await current.handle(toFetchRequest(exchange), context);
+    await current.finalize(context, response);
+    await send(exchange, response);
+  }
+
+  return (exchange, next) => void answer(exchange).catch(next);
 }
 
-function toFetchRequest(req: ExpressRequest, res: ExpressResponse): Request {
+function toFetchRequest({ req, res, client }: Exchange): Request {
   // HTTPS as clientFacts judged it (X-Forwarded-Proto only from a trusted proxy); the
   // Host is the one the client addressed (never X-Forwarded-Host), already checked
   // to be a plain host[:port] by refuseOddHost.
-  const protocol = res.locals.client.secure ? "https" : "http";
-  const url = new URL(`${protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`);
+  const protocol = client.secure ? "https" : "http";
+  const url = new URL(`${protocol}://${req.headers.host ?? "localhost"}${req.url ?? "/"}`);
   const controller = new AbortController();
   res.on("close", () => {
     if (!res.writableFinished) controller.abort();
@@ -53,8 +47,9 @@ function toFetchRequest(req: ExpressRequest, res: ExpressResponse): Request {
     if (Array.isArray(value)) for (const each of value) headers.append(name, each);
     else if (value !== undefined) headers.set(name, value);
   }
-  const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal: controller.signal };
-  if (req.method !== "GET" && req.method !== "HEAD") {
+  const method = req.method ?? "GET";
+  const init: RequestInit & { duplex?: "half" } = { method, headers, signal: controller.signal };
+  if (method !== "GET" && method !== "HEAD") {
     // Through a PassThrough: a handler that stops reading (the form size limit)
     // cancels the stream, and Remix's adapter destroys its source on cancel. That
     // must not be the socket, or the 413 never leaves; settleUnreadBody deals
@@ -65,14 +60,15 @@ function toFetchRequest(req: ExpressRequest, res: ExpressResponse): Request {
   return new Request(url, init);
 }
 
-async function send(req: ExpressRequest, res: ExpressResponse, response: Response) {
+async function send({ req, res }: Exchange, response: Response) {
   res.statusMessage = response.statusText;
-  res.status(response.status);
+  res.statusCode = response.status;
   for (const [name, value] of response.headers) {
     // A route's own header replaces the server's default (say, the ads CSP).
     if (name !== "set-cookie") res.setHeader(name, value);
   }
-  for (const cookie of response.headers.getSetCookie()) res.append("Set-Cookie", cookie);
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) res.setHeader("Set-Cookie", cookies);
   if (!response.body) return void res.end();
   // Every answer of this app is small and complete (documents are rendered whole,
   // nothing streams): one write with a length beats a chunked stream of pieces,

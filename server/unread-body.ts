@@ -10,7 +10,7 @@ export const DRAIN_LIMITS = { bytes: 4 * 1024 * 1024, ms: 5_000 };
  * keep-alive connection waits behind bytes that nobody reads: wedged
  * (docs/decisions/011). Once such an answer has gone, the rest is read and
  * thrown away, up to a bound in bytes and time; past it the connection is
- * closed. Node-level, for every request: the fast paths, Express and Remix.
+ * closed. Node-level, for every request: the fast paths, the steps and Remix.
  */
 export function settleUnreadBody(req: IncomingMessage, res: ServerResponse, limits = DRAIN_LIMITS): void {
   // Most requests carry no body: nothing to watch.
