@@ -102,4 +102,12 @@ describe("the overhead goal", () => {
     const slow = checks({ runs: [overhead("app", 26)], settings, soak: null }).find((check) => check.id === "overhead-p50");
     expect(slow).toMatchObject({ met: false });
   });
+
+  it("says what no Remix page making the same calls could go under: the floor's page plus the baseline's calls, less the bare request both count", () => {
+    const atOne = (server: "app" | "baseline" | "floor", target: string, p50: number): Run => ({ ...run(server, target, 40, p50), scenario: "overhead", connections: 1 });
+    const runs = [atOne("app", "dashboard-document", 26), atOne("baseline", "dashboard-document", 23.5), atOne("floor", "dashboard-document", 2.5), atOne("baseline", "bare-request", 0.5)];
+    expect(checks({ runs, settings, soak: null }).find((check) => check.id === "overhead-p50")?.value).toBe(
+      "6 ms (p50 26 ms); baseline 3.5 ms; floor's page 2.5 ms + baseline's calls 3.5 ms − bare request 0.5 ms: no Remix page making these calls can go under 5.5 ms here",
+    );
+  });
 });

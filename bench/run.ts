@@ -16,7 +16,7 @@ import { sampleRss } from "./rss";
 import { DEMO_LOGINS, signIn } from "./sign-in";
 import { profileDir, RESULTS_DIR, ROOT, startStack, type Server, type Stack } from "./stack";
 import { median, round } from "./stats";
-import { apiTransactions, dashboardData, dashboardDocument, profileDocument, publicAds, signInPage, signInPost } from "./targets";
+import { apiTransactions, bareRequest, dashboardData, dashboardDocument, profileDocument, publicAds, signInPage, signInPost } from "./targets";
 
 /**
  * `npm run bench`: the app against a hand-written baseline (both against the same
@@ -242,6 +242,7 @@ async function measureAll(bench: Bench, config: BenchConfig): Promise<SoakResult
   if (bench.wants("dashboard-document", "overhead")) {
     console.log(`\nbench: overhead, ${overheadConnections} connection(s)`);
     for (const server of ["app", "baseline", "floor"] as const) await bench.run("overhead", server, dashboardDocument, overheadConnections);
+    await bench.run("overhead", "baseline", bareRequest, overheadConnections);
   }
 
   if (bench.wants("slow", "mixed")) {

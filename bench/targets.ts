@@ -13,7 +13,8 @@ export type TargetId =
   | "api-transactions"
   | "sign-in"
   | "sign-in-page"
-  | "profile-document";
+  | "profile-document"
+  | "bare-request";
 
 const signedIn = (cookies: readonly string[], extra: Record<string, string> = {}) =>
   cookies.map((cookie) => ({ headers: { cookie, accept: "text/html,application/json", ...extra } }));
@@ -67,6 +68,15 @@ export function profileDocument(cookies: readonly string[]): Target {
  */
 export function signInPage(): Target {
   return { id: "sign-in-page", label: "GET /login (document, signed out)", method: "GET", path: "/login", variants: [{ headers: { accept: "text/html" } }], expectStatus: 200 };
+}
+
+/**
+ * The baseline's `/healthz`: a constant answer from `node:http`, so its p50 at one
+ * connection is what the client, the loopback and Node's HTTP cost any request,
+ * counted once in every p50 (the overhead goal's bound, report.ts).
+ */
+export function bareRequest(): Target {
+  return { id: "bare-request", label: "GET /healthz (bare request)", method: "GET", path: "/healthz", variants: [{ headers: {} }], expectStatus: 200 };
 }
 
 /** A real form post with the right password: only failures count towards the sign-in limits. */
