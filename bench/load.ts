@@ -130,7 +130,7 @@ export async function measure(
     cpu:
       cpuSeconds === undefined || latencies.length === 0
         ? null
-        : { msPerRequest: round((cpuSeconds * 1000) / latencies.length, 2), corePct: round((cpuSeconds / result.duration) * 100, 0) },
+        : { msPerRequest: round((cpuSeconds * 1000) / latencies.length, 4), corePct: round((cpuSeconds / result.duration) * 100, 0) },
     rssMb:
       samples && samples.length > 0
         ? {

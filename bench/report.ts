@@ -229,7 +229,8 @@ function row(run: Run): string[] {
     run.latencyMs.p99.toFixed(1),
     String(run.errors + run.timeouts),
     String(run.unexpected),
-    run.cpu ? run.cpu.msPerRequest.toFixed(2) : "–",
+    // Three digits that mean something: /api/ads costs hundredths of a millisecond.
+    run.cpu ? String(Number(run.cpu.msPerRequest.toPrecision(3))) : "–",
     run.cpu ? String(run.cpu.corePct) : "–",
     run.rssMb ? run.rssMb.peak.toFixed(0) : "–",
     String(run.bytesPerResponse),
