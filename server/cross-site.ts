@@ -1,5 +1,4 @@
-import { STATUS_CODES } from "node:http";
-import type { ServerResponse } from "node:http";
+import { STATUS_CODES, type ServerResponse } from "node:http";
 import { logger } from "../app/logger.server";
 import { isPlainHost } from "../app/security/host.server";
 import { hasPathTricks, isUndecodable } from "../app/security/paths.server";
