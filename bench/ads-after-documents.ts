@@ -1,10 +1,8 @@
-import autocannon from "autocannon";
 import { SERVICE_NAMES } from "../upstream";
 import { option, positive } from "./config";
-import { readCpuSeconds } from "./cpu";
-import { measure, type Target } from "./load";
+import { cpuUsPerRequest, measure, type Target } from "./load";
 import { formatPhases, monotonicUs, phaseSplit, type ProfileWindow } from "./profile-phases";
-import { newestProfile } from "./profile-summary";
+import { newestProfile, readProfile } from "./profile-summary";
 import { DEMO_LOGINS, signIn } from "./sign-in";
 import { profileDir, startStack, type Stack } from "./stack";
 import { median } from "./stats";
@@ -34,19 +32,6 @@ interface Settings {
   amount: number;
 }
 
-/** CPU µs the server spent per request, over exactly `amount` requests. */
-async function cpuPerRequest(base: string, pid: number, ads: Target, amount: number): Promise<number> {
-  const before = readCpuSeconds(pid);
-  await new Promise((resolve, reject) =>
-    autocannon({ url: base + ads.path, connections: CONNECTIONS, amount, headers: ads.variants[0]?.headers }, (error, result) =>
-      error ? reject(error) : resolve(result),
-    ),
-  );
-  const after = readCpuSeconds(pid);
-  if (before === undefined || after === undefined) throw new Error("this needs /proc to read a process's CPU time");
-  return ((after - before) * 1e6) / amount;
-}
-
 async function stage(stack: Stack, name: string, { slices, amount }: Settings): Promise<ProfileWindow & { name: string }> {
   const ads = publicAds();
   const fromUs = monotonicUs();
@@ -56,9 +41,11 @@ async function stage(stack: Stack, name: string, { slices, amount }: Settings): 
   }
   const app: number[] = [];
   const baseline: number[] = [];
-  for (let slice = 0; slice < slices; slice++) {
-    app.push(await cpuPerRequest(stack.appBase, stack.app.pid ?? 0, ads, amount));
-    baseline.push(await cpuPerRequest(stack.baselineBase, stack.baseline.pid ?? 0, ads, amount));
+  const slice = (base: string, pid: number | undefined) =>
+    cpuUsPerRequest(pid ?? 0, { url: base + ads.path, connections: CONNECTIONS, amount, headers: ads.variants[0]?.headers });
+  for (let round = 0; round < slices; round++) {
+    app.push(await slice(stack.appBase, stack.app.pid));
+    baseline.push(await slice(stack.baselineBase, stack.baseline.pid));
   }
   const ratios = app.map((appUs, slice) => (baseline[slice] ?? 0) / appUs);
   const list = (values: number[]) => values.map((value) => value.toFixed(1)).join(" ");
@@ -102,7 +89,8 @@ async function main() {
   if (profile) {
     const file = newestProfile(profileDir("app"), startedAt);
     if (!file) throw new Error("--profile given but the app wrote no .cpuprofile");
-    const splits = stages.map((window) => ({ name: window.name, split: phaseSplit(file, [window]) }));
+    const loaded = readProfile(file);
+    const splits = stages.map((window) => ({ name: window.name, split: phaseSplit(loaded, [window]) }));
     console.log(`\nThe app's CPU by phase, per stage (shares of its busy time):\n${formatPhases(splits)}`);
     for (const { name, split } of splits) console.log(`${name}: ${split.busyMs} ms busy`);
   }

@@ -8,18 +8,13 @@
 import { writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import autocannon, { type Options, type Result } from "autocannon";
+import { runLoad } from "./load";
 import { startCluster } from "../scripts/cluster";
 
 const seconds = Number(process.env.BENCH_DURATION_S ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const latency = Number(process.env.BENCH_LATENCY_MS ?? 20);
 
-function run(options: Options): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
-  });
-}
 
 interface Row {
   instances: number;
@@ -51,8 +46,8 @@ async function measure(instances: number): Promise<Row> {
     const cookie = signIn.headers.get("set-cookie")?.split(";")[0] ?? "";
     if (!cookie) throw new Error("could not sign in through the cluster");
     const target = { url: `${cluster.httpUrl}/dashboard`, headers: { cookie }, connections };
-    await run({ ...target, duration: 2 });
-    const result = await run({ ...target, duration: seconds });
+    await runLoad({ ...target, duration: 2 });
+    const result = await runLoad({ ...target, duration: seconds });
     return {
       instances,
       requestsPerSecond: Math.round(result.requests.average),

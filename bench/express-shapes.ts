@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:http";
-import autocannon from "autocannon";
 import express from "express";
-import { readCpuSeconds } from "./cpu";
+import { cpuUsPerRequest, runLoad } from "./load";
 import { median } from "./stats";
 
 /**
@@ -39,18 +38,11 @@ function serve(pageBy: "express" | "hand") {
   });
 }
 
-const load = (url: string, options: { amount?: number; duration?: number }) =>
-  new Promise((resolve, reject) => autocannon({ url, connections: CONNECTIONS, ...options }, (error, result) => (error ? reject(error) : resolve(result))));
+const load = (url: string, durationS: number) => runLoad({ url, connections: CONNECTIONS, duration: durationS });
 
 async function cpuPerJson(pid: number, base: string): Promise<number[]> {
   const slices: number[] = [];
-  for (let slice = 0; slice < SLICES; slice++) {
-    const before = readCpuSeconds(pid);
-    await load(`${base}/json`, { amount: AMOUNT });
-    const after = readCpuSeconds(pid);
-    if (before === undefined || after === undefined) throw new Error("this needs /proc to read a process's CPU time");
-    slices.push(((after - before) * 1e6) / AMOUNT);
-  }
+  for (let slice = 0; slice < SLICES; slice++) slices.push(await cpuUsPerRequest(pid, { url: `${base}/json`, connections: CONNECTIONS, amount: AMOUNT }));
   return slices;
 }
 
@@ -59,10 +51,10 @@ async function measure(pageBy: "express" | "hand") {
   try {
     const [chunk] = (await once(child.stdout, "data")) as [Buffer];
     const base = `http://127.0.0.1:${String(chunk).trim()}`;
-    await load(`${base}/json`, { duration: 3 });
+    await load(`${base}/json`, 3);
     const fresh = await cpuPerJson(child.pid ?? 0, base);
-    await load(`${base}/page`, { duration: 10 });
-    await load(`${base}/json`, { duration: 3 });
+    await load(`${base}/page`, 10);
+    await load(`${base}/json`, 3);
     const after = await cpuPerJson(child.pid ?? 0, base);
     const list = (values: number[]) => values.map((value) => value.toFixed(1)).join(" ");
     const change = (median(after) / median(fresh) - 1) * 100;

@@ -54,13 +54,26 @@ export interface LoadResult {
   rssSamples?: RssSample[];
 }
 
-function run(options: Options, onResponse?: (status: number, bytes: number, ms: number) => void): Promise<Result> {
+/** One autocannon run; `onResponse` hears every response. */
+export function runLoad(options: Options, onResponse?: (status: number, bytes: number, ms: number) => void): Promise<Result> {
   return new Promise((resolve, reject) => {
     const instance = autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
     if (onResponse) {
       instance.on("response", (_client: unknown, status: number, bytes: number, ms: number) => onResponse(status, bytes, ms));
     }
   });
+}
+
+/**
+ * CPU µs a server process spends per request over exactly `amount` requests, read
+ * from /proc before and after: how long the requests took does not matter.
+ */
+export async function cpuUsPerRequest(pid: number, options: Options & { amount: number }): Promise<number> {
+  const before = readCpuSeconds(pid);
+  await runLoad(options);
+  const after = readCpuSeconds(pid);
+  if (before === undefined || after === undefined) throw new Error("this needs /proc to read a process's CPU time");
+  return ((after - before) * 1e6) / options.amount;
 }
 
 function options(target: Target, settings: LoadSettings, durationS: number): Options {
@@ -87,7 +100,7 @@ export async function measure(
   settings: LoadSettings,
   { keepRssSamples = false } = {},
 ): Promise<LoadResult> {
-  if (settings.warmupS > 0) await run(options(target, settings, settings.warmupS));
+  if (settings.warmupS > 0) await runLoad(options(target, settings, settings.warmupS));
 
   const latencies: number[] = [];
   const statusCodes: Record<string, number> = {};
@@ -95,7 +108,7 @@ export async function measure(
   let bytes = 0;
   const rss = settings.pid === undefined ? undefined : sampleRss(settings.pid, 250);
   const cpuBefore = settings.pid === undefined ? undefined : readCpuSeconds(settings.pid);
-  const result = await run(options(target, settings, settings.durationS), (status, size, ms) => {
+  const result = await runLoad(options(target, settings, settings.durationS), (status, size, ms) => {
     latencies.push(ms);
     statusCodes[status] = (statusCodes[status] ?? 0) + 1;
     if (status !== target.expectStatus) unexpected += 1;

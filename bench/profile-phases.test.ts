@@ -2,13 +2,13 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { phaseOf, phaseSplit } from "./profile-phases";
-import type { CallFrame, CpuProfile } from "./profile-summary";
+import { readProfile, type CallFrame, type CpuProfile, type LoadedProfile } from "./profile-summary";
 
 const frame = (functionName: string, url = ""): CallFrame => ({ functionName, url, lineNumber: 1, columnNumber: 1 });
 const NM = "file:///repo/node_modules";
 
-/** A profile from stacks (root first) and how long each one ran, in ms. */
-function profileOf(stacks: { frames: CallFrame[]; ms: number }[]): string {
+/** A profile from stacks (root first) and how long each one ran, in ms, written and read back. */
+function profileOf(stacks: { frames: CallFrame[]; ms: number }[]): LoadedProfile {
   const nodes: CpuProfile["nodes"] = [{ id: 1, callFrame: frame("(root)"), children: [] }];
   const samples: number[] = [];
   const timeDeltas: number[] = [0];
@@ -26,7 +26,7 @@ function profileOf(stacks: { frames: CallFrame[]; ms: number }[]): string {
   }
   const file = path.join(mkdtempSync(path.join(tmpdir(), "phases-")), "test.cpuprofile");
   writeFileSync(file, JSON.stringify({ nodes, startTime: 0, endTime: 1, samples, timeDeltas } satisfies CpuProfile));
-  return file;
+  return readProfile(file);
 }
 
 describe("CPU by request phase", () => {

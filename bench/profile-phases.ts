@@ -1,8 +1,7 @@
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { CallFrame, CpuProfile, ProfileNode } from "./profile-summary";
-import { newestProfile } from "./profile-summary";
+import type { CallFrame, LoadedProfile, ProfileNode } from "./profile-summary";
+import { newestProfile, readProfile } from "./profile-summary";
 
 /**
  * Where a server's CPU went, by phase of a request rather than by function: the
@@ -84,13 +83,7 @@ export function monotonicUs(): number {
 }
 
 /** The split of the whole profile, or of the samples inside `windows` only (say, the runs at one connection). */
-export function phaseSplit(file: string, windows?: readonly ProfileWindow[]): PhaseSplit {
-  const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
-  const byId = new Map<number, ProfileNode>(profile.nodes.map((node) => [node.id, node]));
-  for (const node of profile.nodes) for (const child of node.children ?? []) {
-    const target = byId.get(child);
-    if (target) target.parent = node.id;
-  }
+export function phaseSplit({ file, profile, byId }: LoadedProfile, windows?: readonly ProfileWindow[]): PhaseSplit {
   // Per node: the innermost phase on its stack, and whether a subtree-owning phase is above it (memoised).
   const OWNERS: readonly Phase[] = ["start-up (module loading)", "React render"];
   const memo = new Map<number, { innermost: Phase | undefined; owner: Phase | undefined }>();
@@ -151,8 +144,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const app = files[0] ?? newestProfile(path.join(dir, "app"));
   const floor = files[1] ?? newestProfile(path.join(dir, "floor"));
   const splits = [
-    ...(app ? [{ name: "app", split: phaseSplit(app) }] : []),
-    ...(floor ? [{ name: "floor", split: phaseSplit(floor) }] : []),
+    ...(app ? [{ name: "app", split: phaseSplit(readProfile(app)) }] : []),
+    ...(floor ? [{ name: "floor", split: phaseSplit(readProfile(floor)) }] : []),
   ];
   if (splits.length === 0) {
     console.error("profile-phases: no .cpuprofile given and none in bench/results/profiles/{app,floor}");

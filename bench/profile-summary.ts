@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
  *
  *   node --import tsx bench/profile-summary.ts [file.cpuprofile] [--top=25]
  *
- * (no file: the newest in bench/results/profiles/).
+ * (no file: the newest in bench/results/profiles/app/).
  */
 
 export interface CallFrame {
@@ -72,9 +72,25 @@ export function origin(url: string, functionName: string): string {
   return match ? `${match[1]}/${match[2]}` : path.basename(file);
 }
 
-export function summarise(file: string, top = 25): ProfileSummary {
+/** A profile read once: every summary and split of it works on the same nodes. */
+export interface LoadedProfile {
+  file: string;
+  profile: CpuProfile;
+  byId: Map<number, ProfileNode>;
+}
+
+/** Reads a .cpuprofile (some are tens of MB) and links each node to its parent. */
+export function readProfile(file: string): LoadedProfile {
   const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  for (const node of profile.nodes) for (const child of node.children ?? []) {
+    const target = byId.get(child);
+    if (target) target.parent = node.id;
+  }
+  return { file, profile, byId };
+}
+
+export function summarise({ file, profile, byId }: LoadedProfile, top = 25): ProfileSummary {
   const selfUs = new Map<number, number>();
   // timeDeltas[i] is the time before sample i was taken; the time until the next
   // sample is the best estimate of how long sample i's frame kept running.
@@ -84,10 +100,6 @@ export function summarise(file: string, top = 25): ProfileSummary {
     selfUs.set(id, (selfUs.get(id) ?? 0) + Math.max(0, delta));
   }
 
-  for (const node of profile.nodes) for (const child of node.children ?? []) {
-    const target = byId.get(child);
-    if (target) target.parent = node.id;
-  }
   const keyOf = (frame: CallFrame) => `${frame.functionName || "(anonymous)"}\u0000${frame.url}\u0000${frame.lineNumber}`;
   const label = (frame: CallFrame) => {
     const name = frame.functionName || "(anonymous)";
@@ -192,10 +204,11 @@ export function formatSummary(summary: ProfileSummary): string {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const args = process.argv.slice(2);
   const top = Number(args.find((arg) => arg.startsWith("--top="))?.slice(6) ?? 25);
-  const file = args.find((arg) => !arg.startsWith("--")) ?? newestProfile(path.resolve(import.meta.dirname, "results", "profiles"));
+  // Each profiled server writes into its own folder (stack.ts): the app's by default.
+  const file = args.find((arg) => !arg.startsWith("--")) ?? newestProfile(path.resolve(import.meta.dirname, "results", "profiles", "app"));
   if (!file) {
-    console.error("profile-summary: no .cpuprofile given and none in bench/results/profiles/");
+    console.error("profile-summary: no .cpuprofile given and none in bench/results/profiles/app/");
     process.exit(1);
   }
-  console.log(formatSummary(summarise(file, top)));
+  console.log(formatSummary(summarise(readProfile(file), top)));
 }

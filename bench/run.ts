@@ -10,7 +10,7 @@ import { DOC_FILE, latestBlock, updateDocs } from "./docs";
 import { majorCollections } from "./gc-trace";
 import { measure, type LoadSettings, type Target } from "./load";
 import { formatPhases, monotonicUs, phaseSplit, type ProfileWindow } from "./profile-phases";
-import { formatSummary, newestProfile, summarise } from "./profile-summary";
+import { formatSummary, newestProfile, readProfile, summarise, type LoadedProfile } from "./profile-summary";
 import { checks, ratios, saveReport, textChecks, textTable, type BenchReport, type Run, type SoakResult } from "./report";
 import { sampleRss } from "./rss";
 import { DEMO_LOGINS, signIn } from "./sign-in";
@@ -298,17 +298,18 @@ async function main(): Promise<number> {
   let profile: BenchReport["profile"] = null;
   if (config.profile) {
     profile = {};
-    const files: { server: Server; file: string }[] = [];
+    const files: { server: Server; loaded: LoadedProfile }[] = [];
     for (const server of ["app", "floor", "baseline"] as const) {
       const file = newestProfile(profileDir(server), startedAt.getTime());
       if (!file) {
         console.error(`bench: --profile given but the ${server} wrote no .cpuprofile`);
         continue;
       }
-      const summary = summarise(file, 30);
+      const loaded = readProfile(file);
+      const summary = summarise(loaded, 30);
       console.log(`\n${server}: ${formatSummary(summary)}`);
       profile[server] = summary;
-      files.push({ server, file });
+      files.push({ server, loaded });
     }
     // One table per scenario (the main runs at BENCH_CONNECTIONS, the overhead runs at one
     // connection): each from the samples taken while its runs measured, and as ms per
@@ -316,11 +317,11 @@ async function main(): Promise<number> {
     // scenario's windows hold that target's requests alone.
     for (const scenario of ["main", "overhead"]) {
       const splits: Parameters<typeof formatPhases>[0] = [];
-      for (const { server, file } of files) {
+      for (const { server, loaded } of files) {
         const windows = bench.windows.filter((window) => window.server === server && window.scenario === scenario);
         if (windows.length === 0) continue;
         const cpu = bench.runs.filter((run) => run.server === server && run.scenario === scenario && run.cpu).map((run) => run.cpu?.msPerRequest ?? 0);
-        splits.push({ name: server, split: phaseSplit(file, windows), cpuMsPerRequest: cpu.length > 0 ? median(cpu) : undefined });
+        splits.push({ name: server, split: phaseSplit(loaded, windows), cpuMsPerRequest: cpu.length > 0 ? median(cpu) : undefined });
       }
       if (splits.length > 0) {
         console.log(`\nCPU by phase, ${scenario} runs (shares of the busy time while they measured; ms/req = share × their median CPU per request):\n${formatPhases(splits)}`);
