@@ -200,12 +200,13 @@ describe.each(["redis", "cookie"] as const)("back-channel logout with SESSION_ST
   });
 });
 
-/** The client, with one command answered by `answer` (given the key, and the real call). */
-function withCommand(redis: Redis, command: "get" | "set", answer: (key: string, call: () => Promise<unknown>) => Promise<unknown>): Redis {
+/** The client, with these commands answered by `answer` (given the key, and the real call). */
+function withCommands(redis: Redis, commands: readonly ("get" | "set")[], answer: (key: string, call: () => Promise<unknown>) => Promise<unknown>): Redis {
+  const answered = new Set<string>(commands);
   return new Proxy(redis, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
-      if (property !== command || typeof value !== "function") return value;
+      if (typeof property !== "string" || !answered.has(property) || typeof value !== "function") return value;
       return (...args: unknown[]) => answer(String(args[0]), () => Reflect.apply(value, target, args) as Promise<unknown>);
     },
   });
@@ -220,6 +221,21 @@ function countedRefresh(tokens: TokenSet, ms: number) {
     return tokens;
   };
   return { run, runs: () => runs };
+}
+
+/** Two instances refresh the same token, the second 50 ms after the first, with one Auth that answers `tokens` after `ms`. */
+async function refreshFromTwo(
+  first: ReturnType<typeof createRedisRefreshCoordinator>,
+  second: ReturnType<typeof createRedisRefreshCoordinator>,
+  refreshToken: string,
+  tokens: TokenSet,
+  ms: number,
+) {
+  const { run, runs } = countedRefresh(tokens, ms);
+  const firstAnswer = first.refresh(refreshToken, run);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const answers = await Promise.all([firstAnswer, second.refresh(refreshToken, run)]);
+  return { answers, runs: runs() };
 }
 
 describe("shared limits and refreshes", () => {
@@ -262,24 +278,13 @@ describe("shared limits and refreshes", () => {
     await slowClient.ping();
     let timeouts = 3;
     // The same client, but its first three commands time out the way ioredis reports it.
-    const slowRedis = new Proxy(slowClient, {
-      get(target, property, receiver) {
-        const value: unknown = Reflect.get(target, property, receiver);
-        if ((property === "get" || property === "set") && typeof value === "function") {
-          return (...args: unknown[]) => (timeouts-- > 0 ? Promise.reject(new Error("Command timed out")) : Reflect.apply(value, target, args));
-        }
-        return value;
-      },
-    });
+    const slowRedis = withCommands(slowClient, ["get", "set"], (_key, call) => (timeouts-- > 0 ? Promise.reject(new Error("Command timed out")) : call()));
     const waiter = createRedisRefreshCoordinator(slowRedis, sealer);
     const fresh: TokenSet = { accessToken: "slow-access", refreshToken: "slow-refresh", accessTokenExpiresAt: Date.now() + 300_000 };
-    const { run, runs } = countedRefresh(fresh, 300);
-    const first = holder.refresh("slow-old", run);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const second = waiter.refresh("slow-old", run);
-    expect(await Promise.all([first, second])).toEqual([fresh, fresh]);
+    const { answers, runs } = await refreshFromTwo(holder, waiter, "slow-old", fresh, 300);
+    expect(answers).toEqual([fresh, fresh]);
     expect(timeouts).toBeLessThan(0);
-    expect(runs()).toBe(1);
+    expect(runs).toBe(1);
   });
 
   it("keeps the lock until the new tokens are stored, when storing them times out once", async () => {
@@ -287,18 +292,15 @@ describe("shared limits and refreshes", () => {
     let timeouts = 1;
     // The holder's first write of the result times out (and did not happen).
     const holder = createRedisRefreshCoordinator(
-      withCommand(client(), "set", (key, call) => (key.startsWith("refresh:result:") && timeouts-- > 0 ? Promise.reject(new Error("Command timed out")) : call())),
+      withCommands(client(), ["set"], (key, call) => (key.startsWith("refresh:result:") && timeouts-- > 0 ? Promise.reject(new Error("Command timed out")) : call())),
       sealer,
     );
     const waiter = createRedisRefreshCoordinator(client(), sealer);
     const fresh: TokenSet = { accessToken: "stored-access", refreshToken: "stored-refresh", accessTokenExpiresAt: Date.now() + 300_000 };
-    const { run, runs } = countedRefresh(fresh, 200);
-    const first = holder.refresh("store-old", run);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const second = waiter.refresh("store-old", run);
-    expect(await Promise.all([first, second])).toEqual([fresh, fresh]);
+    const { answers, runs } = await refreshFromTwo(holder, waiter, "store-old", fresh, 200);
+    expect(answers).toEqual([fresh, fresh]);
     expect(timeouts).toBeLessThan(0);
-    expect(runs()).toBe(1);
+    expect(runs).toBe(1);
   });
 
   it("looks for the new tokens once more after taking the lock: they may have landed just before", async () => {
@@ -311,7 +313,7 @@ describe("shared limits and refreshes", () => {
     // The waiter's first look finds nothing, but is answered only after the holder
     // stored the tokens and let the lock go: the lock is free when it asks for it.
     const waiter = createRedisRefreshCoordinator(
-      withCommand(client(), "get", async (key, call) => {
+      withCommands(client(), ["get"], async (key, call) => {
         if (!key.startsWith("refresh:result:") || !stale) return call();
         stale = false;
         await first;
