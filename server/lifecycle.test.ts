@@ -49,7 +49,7 @@ describe("the server entry", () => {
 });
 
 describe("the production mode", () => {
-  it("sets NODE_ENV for React and Express before the build loads, even when it is not given", async () => {
+  it("sets NODE_ENV for React before the build loads, even when it is not given", async () => {
     const { child, output } = await launchServer({ NODE_ENV: "", LOG_LEVEL: "info" });
     try {
       const listening = output()

@@ -17,6 +17,7 @@ export async function startRedis(): Promise<TestRedis> {
   let port = 0;
   let child: ChildProcess | undefined;
   const running = () => child !== undefined && child.exitCode === null && child.signalCode === null;
+  // Restarts (start() after stop()) keep the port: the tests reconnect to the same address.
   const start = async () => {
     if (running()) return;
     const started = await launch(port);
@@ -26,12 +27,12 @@ export async function startRedis(): Promise<TestRedis> {
 
   for (let attempt = 1; ; attempt++) {
     port = await freePort();
-    const started = await launch(port);
-    if (started.ready) {
-      child = started.child;
+    try {
+      await start();
       break;
+    } catch (error) {
+      if (attempt === PORT_ATTEMPTS) throw error;
     }
-    if (attempt === PORT_ATTEMPTS) throw new Error(`redis-server did not start: ${started.output.slice(-500)}`);
   }
 
   return {
