@@ -11,6 +11,8 @@ import { once } from "node:events";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { SERVER_ARGS } from "../server/node-flags";
@@ -57,6 +59,17 @@ async function waitForPort(port: number, child?: ChildProcess, timeoutMs = 60_00
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`nothing listened on port ${port} in time`);
+}
+
+/**
+ * An instance's log lines (JSON, warnings and errors at the default LOG_LEVEL) go
+ * on to `to`, named by instance, so a failing cluster test shows what the
+ * instances said; the start-up banner each of them prints is dropped.
+ */
+export function forwardLogLines(from: Readable, name: string, to: Writable): void {
+  createInterface({ input: from, crlfDelay: Infinity }).on("line", (line) => {
+    if (line.startsWith("{")) to.write(`[${name}] ${line}\n`);
+  });
 }
 
 async function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals = "SIGTERM") {
@@ -160,11 +173,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     for (const [index, port] of instancePorts.entries()) {
       const child = spawn(process.execPath, [...SERVER_ARGS], {
         cwd: root,
-        stdio: ["ignore", "ignore", "inherit"],
+        stdio: ["ignore", "pipe", "inherit"],
         env: {
           PATH: process.env.PATH ?? "",
           NODE_ENV: "production",
-          LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+          // Not this process's LOG_LEVEL: the tests' own is "silent", and a failing
+          // cluster test should show what the instances warned of.
+          LOG_LEVEL: "warn",
           PORT: String(port),
           INSTANCE_NAME: `app-${index + 1}`,
           SESSION_SECRET: sessionSecret,
@@ -179,6 +194,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
           ...options.env,
         },
       });
+      if (child.stdout) forwardLogLines(child.stdout, `app-${index + 1}`, process.stderr);
       children.push(child);
     }
     await Promise.all(instancePorts.map((port, index) => waitForPort(port, children[index])));
@@ -206,7 +222,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 // Run as a script: start, print, stop on Ctrl-C.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const instances = Number(process.env.CLUSTER_INSTANCES ?? 3);
-  const cluster = await startCluster({ instances, sessionStore: process.env.SESSION_STORE === "cookie" ? "cookie" : "redis" });
+  const cluster = await startCluster({
+    instances,
+    sessionStore: process.env.SESSION_STORE === "cookie" ? "cookie" : "redis",
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
+  });
   console.log(`\n  Northwind Bank cluster: ${instances} instances behind nginx, shared state in Redis`);
   console.log(`    ${cluster.httpUrl}  (HTTP)`);
   console.log(`    ${cluster.httpsUrl}  (HTTPS, self-signed certificate)`);
