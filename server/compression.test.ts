@@ -4,7 +4,7 @@ import path from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { DEMO_LOGINS, signIn } from "../bench/sign-in";
 import { readManifest } from "../tests/support/js-budget";
-import { negotiate } from "./compression";
+import { negotiate, rememberingCompressor } from "./compression";
 import { launchServer, type RunningServer } from "./test-server";
 
 /**
@@ -249,5 +249,18 @@ describe("/api/ads: each cached body compressed once", () => {
     const reply = await call(server, "/api/ads?placement=nowhere", { headers: { "accept-encoding": BROWSER } });
     expect(reply.status).toBe(400);
     expect(reply.headers["content-encoding"]).toBeUndefined();
+  });
+
+  it("compresses the same bytes once per encoding, and other bytes anew", () => {
+    const compressed = rememberingCompressor();
+    const body = Buffer.from(JSON.stringify({ ads: Array.from({ length: 20 }, (_, id) => ({ id, title: `Ad ${id}` })) }));
+    const br = compressed(body, "br");
+    expect(compressed(body, "br")).toBe(br);
+    expect(brotliDecompressSync(br).equals(body)).toBe(true);
+    const gzip = compressed(body, "gzip");
+    expect(gzip).not.toBe(br);
+    expect(gunzipSync(gzip).equals(body)).toBe(true);
+    const newer = Buffer.from(JSON.stringify({ ads: [] }));
+    expect(brotliDecompressSync(compressed(newer, "br")).equals(newer)).toBe(true);
   });
 });

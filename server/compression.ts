@@ -106,22 +106,20 @@ function weakenEtag(res: ServerResponse): void {
 }
 
 /**
- * A string body compressed once and remembered: for answers that are the same
- * bytes for many requests (the public ads, decision 008), so a partner's
- * thousandth request costs a lookup, not a compression.
+ * A body compressed once and remembered for as long as its bytes live: for
+ * answers that are the same bytes object for many requests (the public ads,
+ * decision 008), so a partner's thousandth request costs a lookup by identity,
+ * not a compression (nor hashing a few KB of key).
  */
-export function rememberingCompressor(capacity = 32) {
-  const remembered = new Map<string, Buffer>();
-  return function compressed(body: string, encoding: Encoding): Buffer {
-    const key = encoding + body;
-    let result = remembered.get(key);
-    if (result === undefined) {
-      result = compress(body, encoding);
-      // Cached answers change a few times a minute: dropping them all now and then is cheaper than an LRU.
-      if (remembered.size >= capacity) remembered.clear();
-      remembered.set(key, result);
+export function rememberingCompressor() {
+  const remembered = new WeakMap<Buffer, Partial<Record<Encoding, Buffer>>>();
+  return function compressed(body: Buffer, encoding: Encoding): Buffer {
+    let copies = remembered.get(body);
+    if (copies === undefined) {
+      copies = {};
+      remembered.set(body, copies);
     }
-    return result;
+    return (copies[encoding] ??= compress(body, encoding));
   };
 }
 

@@ -82,7 +82,7 @@ function send(res: ServerResponse, answer: PublicAdsAnswer, fixed: string[], acc
   const varies = answer.status === 304 || (answer.status === 200 && Number(answer.headers["Content-Length"]) >= MIN_COMPRESS_BYTES);
   // HEAD has no body to compress: it answers for the uncompressed representation.
   const encoding = varies && body !== null ? negotiate(acceptEncoding) : null;
-  if (!encoding) {
+  if (!encoding || body === null) {
     for (const name in answer.headers) if (!varies || name !== "Vary") fixed.push(name, answer.headers[name] ?? "");
     if (varies) pushVary(fixed, answer.headers.Vary);
     // One writeHead with a flat list: no per-header setHeader bookkeeping.
@@ -91,7 +91,7 @@ function send(res: ServerResponse, answer: PublicAdsAnswer, fixed: string[], acc
     return;
   }
   // The same few bodies for every partner request: compressed once each (decision 013).
-  const compressed = compressedBodies(body ?? "", encoding);
+  const compressed = compressedBodies(body, encoding);
   for (const name in answer.headers) {
     const value = answer.headers[name] ?? "";
     if (name === "Content-Length" || name === "Vary") continue;

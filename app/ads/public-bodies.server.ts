@@ -4,7 +4,8 @@ import { toPublicAds } from "./public-ads.server";
 
 /** One placement's public JSON for one origin, ready to send. */
 export interface PublicBody {
-  json: string;
+  /** The JSON, encoded once: every request for it writes these same bytes. */
+  bytes: Buffer<ArrayBuffer>;
   /** Its length in bytes, as the Content-Length header's value. */
   contentLength: string;
   etag: string;
@@ -35,7 +36,8 @@ export function createPublicBodies(): PublicBodies {
       let made = entry.byOrigin.get(origin);
       if (!made) {
         const json = JSON.stringify(toPublicAds(answer.ads, origin));
-        made = { json, contentLength: String(Buffer.byteLength(json)), etag: strongEtag(json) };
+        const bytes = Buffer.from(json);
+        made = { bytes, contentLength: String(bytes.length), etag: strongEtag(json) };
         if (entry.byOrigin.size < ORIGINS_PER_ANSWER) entry.byOrigin.set(origin, made);
       }
       return made;
