@@ -1,98 +1,176 @@
+import { readFileSync } from "node:fs";
 import { SERVICE_NAMES } from "../upstream";
 import { option, positive } from "./config";
-import { cpuUsPerRequest, measure, type Target } from "./load";
-import { formatPhases, monotonicUs, phaseSplit, type ProfileWindow } from "./profile-phases";
-import { newestProfile, readProfile } from "./profile-summary";
+import { measure, runLoad, type Target } from "./load";
+import { monotonicUs, type ProfileWindow } from "./profile-phases";
+import { newestProfile, readProfile, type LoadedProfile } from "./profile-summary";
 import { DEMO_LOGINS, signIn } from "./sign-in";
 import { profileDir, startStack, type Stack } from "./stack";
 import { median } from "./stats";
-import { dashboardDocument, publicAds } from "./targets";
+import { dashboardDocument, publicAds, signInPage } from "./targets";
 
 /**
- * What serving documents does to the cost of `/api/ads` in the same process
- * (docs/performance.md, "/api/ads after documents"). CPU per ads request, app and
- * baseline in alternating slices of a fixed number of requests, first in fresh
- * processes, then again after the app (only the app) served dashboards:
+ * What serving pages does to the cost of `/api/ads` in the same process
+ * (docs/performance.md, "/api/ads after documents"). Two app processes of the
+ * same build: one serves only ads, the other first serves dashboards and the
+ * sign-in page. Then both serve ads in alternating slices of a fixed number of
+ * requests, and CPU per request is read from /proc for each slice. This
+ * machine's speed drifts by 2× within minutes, for every process alike; slices
+ * taken back to back, in alternating order, cancel that out, where "fresh, then
+ * later again" in one process cannot.
  *
  *   node --import tsx bench/ads-after-documents.ts [--profile] [--warm-path=/healthz]
  *
- * CPU per request of a fixed amount is read from /proc, so it does not depend on
- * how long the slice took; the baseline's slices beside the app's show how much
- * of a change is the machine. --warm-path loads that path instead of dashboards
- * (a GET answering 200). --profile splits the app's CPU profile by phase, per stage.
- * ADS_STATE_WARM_S (20), ADS_STATE_SLICES (6), ADS_STATE_AMOUNT (50000).
+ * --warm-path loads that path instead of the pages (a GET answering 200).
+ * --profile splits both processes' CPU profiles, over their own slices, into the
+ * parts of an ads answer (µs per request, profiled).
+ * ADS_STATE_WARM_S (20), ADS_STATE_PAIRS (16), ADS_STATE_AMOUNT (25000).
  */
 
 const CONNECTIONS = 50;
 
 interface Settings {
   warmS: number;
-  slices: number;
+  pairs: number;
   /** Requests per slice. */
   amount: number;
 }
 
-async function stage(stack: Stack, name: string, { slices, amount }: Settings): Promise<ProfileWindow & { name: string }> {
-  const ads = publicAds();
+const ads = publicAds();
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** One slice on one app: CPU µs per request, and when it ran (for the profile). */
+async function slice(stack: Stack, amount: number): Promise<{ us: number; window: ProfileWindow }> {
+  const pid = stack.app.pid ?? 0;
+  const before = cpuSeconds(pid);
   const fromUs = monotonicUs();
-  // A few seconds of each first: JIT and connections warm, as in the benchmark's rounds.
-  for (const server of ["app", "baseline"] as const) {
-    await measure(ads, server, { base: server === "app" ? stack.appBase : stack.baselineBase, connections: CONNECTIONS, durationS: 3, warmupS: 0 });
+  await runLoad({ url: stack.appBase + ads.path, connections: CONNECTIONS, amount, headers: ads.variants[0]?.headers });
+  return { us: ((cpuSeconds(pid) - before) * 1e6) / amount, window: { fromUs, toUs: monotonicUs() } };
+}
+
+async function servePages(stack: Stack, warmS: number, warmPath: string | undefined): Promise<void> {
+  const settings = { base: stack.appBase, connections: CONNECTIONS, warmupS: 0 };
+  if (warmPath) {
+    const target: Target = { id: "warm", label: `GET ${warmPath}`, method: "GET", path: warmPath, variants: [{ headers: {} }], expectStatus: 200 };
+    await measure(target, "app", { ...settings, durationS: warmS });
+    return;
   }
-  const app: number[] = [];
-  const baseline: number[] = [];
-  const slice = (base: string, pid: number | undefined) =>
-    cpuUsPerRequest(pid ?? 0, { url: base + ads.path, connections: CONNECTIONS, amount, headers: ads.variants[0]?.headers });
-  for (let round = 0; round < slices; round++) {
-    app.push(await slice(stack.appBase, stack.app.pid));
-    baseline.push(await slice(stack.baselineBase, stack.baseline.pid));
+  const cookies = await Promise.all(DEMO_LOGINS.map((login) => signIn(stack.appBase, login)));
+  await measure(dashboardDocument(cookies), "app", { ...settings, durationS: Math.max(1, warmS * 0.75) });
+  await measure(signInPage(), "app", { ...settings, durationS: Math.max(1, warmS * 0.25) });
+}
+
+// The parts of an ads answer, by the innermost of these frames on a sample's stack.
+const PARTS: [string, (name: string, url: string) => boolean][] = [
+  ["writev (the syscall, kernel included)", (name) => name === "writev"],
+  ["garbage collector", (name) => name === "(garbage collector)"],
+  ["metrics", (name, url) => url.includes("prom-client") || name === "observeRequest"],
+  ["request id", (name) => name === "randomUUID" || name === "requestIdOf"],
+  ["Node: header validation and serialising", (name) => ["_storeHeader", "processHeader", "checkInvalidHeaderChar", "checkIsHttpToken"].includes(name)],
+  ["access log's finish listener", (_name, url) => url.includes("server/access-log")],
+  ["endpoint (answerPublicAds)", (name) => name === "answerPublicAds"],
+  ["fast path: send", (name, url) => name === "send" && url.includes("server/public-ads")],
+  ["fast path: handle", (name, url) => name === "handle" && url.includes("server/public-ads")],
+  ["Node: parsing the request", (name) => ["parserOnHeadersComplete", "parserOnIncoming", "parserOnBody", "parserOnMessageComplete"].includes(name)],
+  ["Node: end() and the socket's write path", (name) => ["end", "write_", "_send", "_writeRaw"].includes(name)],
+  ["ticks and microtasks", (name) => name === "processTicksAndRejections" || name === "runMicrotasks"],
+];
+
+function parts({ profile, byId }: LoadedProfile, windows: readonly ProfileWindow[], requests: number): Map<string, number> {
+  const us = new Map<string, number>();
+  let at = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    at += profile.timeDeltas[i] ?? 0;
+    if (!windows.some((window) => at >= window.fromUs && at <= window.toUs)) continue;
+    let node = byId.get(profile.samples[i] as number);
+    const name = node?.callFrame.functionName;
+    if (!node || name === "(idle)" || name === "(program)") continue;
+    const delta = Math.max(0, profile.timeDeltas[i + 1] ?? 0) / requests;
+    let part = "other";
+    search: while (node) {
+      for (const [label, test] of PARTS) {
+        if (test(node.callFrame.functionName, node.callFrame.url)) {
+          part = label;
+          break search;
+        }
+      }
+      node = node.parent === undefined ? undefined : byId.get(node.parent);
+    }
+    us.set(part, (us.get(part) ?? 0) + delta);
+    us.set("total", (us.get("total") ?? 0) + delta);
   }
-  const ratios = app.map((appUs, slice) => (baseline[slice] ?? 0) / appUs);
-  const list = (values: number[]) => values.map((value) => value.toFixed(1)).join(" ");
-  console.log(
-    `${name}: CPU µs per ads request, app ${list(app)} (median ${median(app).toFixed(1)}); baseline ${list(baseline)} (median ${median(baseline).toFixed(1)}); ` +
-      `baseline/app per slice, median ${median(ratios).toFixed(2)}`,
-  );
-  return { name, fromUs, toUs: monotonicUs() };
+  return us;
 }
 
 async function main() {
   // Read here, not at load: a bad setting then ends in the one line main's catch prints.
   const settings: Settings = {
     warmS: positive("ADS_STATE_WARM_S", 20),
-    slices: positive("ADS_STATE_SLICES", 6),
-    amount: positive("ADS_STATE_AMOUNT", 50_000),
+    pairs: positive("ADS_STATE_PAIRS", 16),
+    amount: positive("ADS_STATE_AMOUNT", 25_000),
   };
   const profile = process.argv.includes("--profile");
   const warmPath = option(process.argv, "warm-path");
   const startedAt = Date.now();
-  const stack = await startStack({
-    latencyMs: Object.fromEntries(SERVICE_NAMES.map((name) => [name, 20])),
-    ports: { app: "auto", baseline: "auto", floor: "auto", standins: "auto" },
-    cpuProfile: profile,
-    logPrefix: "ads-state-",
+  const start = (name: string) =>
+    startStack({
+      latencyMs: Object.fromEntries(SERVICE_NAMES.map((service) => [service, 20])),
+      ports: { app: "auto", baseline: "auto", floor: "auto", standins: "auto" },
+      cpuProfile: profile,
+      logPrefix: `ads-state-${name}-`,
+    });
+  const adsOnly = await start("ads-only");
+  const withPages = await start("with-pages").catch(async (error: unknown) => {
+    await adsOnly.stop();
+    throw error;
   });
-  const stages: (ProfileWindow & { name: string })[] = [];
+  const apps = [adsOnly, withPages] as const;
+  const pids = apps.map((stack) => stack.app.pid ?? 0);
+  const windows: ProfileWindow[][] = [[], []];
+  const ratios: number[] = [];
   try {
-    stages.push(await stage(stack, "fresh processes", settings));
-    if (warmPath) {
-      const target: Target = { id: "warm", label: `GET ${warmPath}`, method: "GET", path: warmPath, variants: [{ headers: {} }], expectStatus: 200 };
-      await measure(target, "app", { base: stack.appBase, connections: CONNECTIONS, durationS: settings.warmS, warmupS: 0 });
-    } else {
-      const cookies = await Promise.all(DEMO_LOGINS.map((login) => signIn(stack.appBase, login)));
-      await measure(dashboardDocument(cookies), "app", { base: stack.appBase, connections: CONNECTIONS, durationS: settings.warmS, warmupS: 0 });
+    // JIT and connections warm in both, as in the benchmark's rounds; then only one serves pages.
+    for (const stack of apps) await runLoad({ url: stack.appBase + ads.path, connections: CONNECTIONS, duration: 3, headers: ads.variants[0]?.headers });
+    await servePages(withPages, settings.warmS, warmPath);
+    for (const stack of apps) await runLoad({ url: stack.appBase + ads.path, connections: CONNECTIONS, duration: 3, headers: ads.variants[0]?.headers });
+
+    const pages = warmPath ? `GET ${warmPath}` : "pages";
+    console.log(`CPU µs per ads request, pairs of slices of ${settings.amount} (order alternating): ads only | after ${settings.warmS} s of ${pages}`);
+    for (let pair = 0; pair < settings.pairs; pair++) {
+      const us = [0, 0];
+      for (const index of pair % 2 === 0 ? [0, 1] : [1, 0]) {
+        const { us: cost, window } = await slice(apps[index] as Stack, settings.amount);
+        us[index] = cost;
+        windows[index]?.push(window);
+      }
+      const [alone = 0, after = 0] = us;
+      ratios.push(after / alone);
+      console.log(`  ${alone.toFixed(1).padStart(6)} | ${after.toFixed(1).padStart(6)}   ×${(after / alone).toFixed(2)}`);
     }
-    stages.push(await stage(stack, `after ${settings.warmS} s of ${warmPath ? `GET ${warmPath}` : "dashboards"} on the app`, settings));
+    console.log(`after ${pages} / ads only, median of ${ratios.length} pairs: ×${median(ratios).toFixed(3)}`);
   } finally {
-    await stack.stop();
+    await Promise.all(apps.map((stack) => stack.stop()));
   }
+
   if (profile) {
-    const file = newestProfile(profileDir("app"), startedAt);
-    if (!file) throw new Error("--profile given but the app wrote no .cpuprofile");
-    const loaded = readProfile(file);
-    const splits = stages.map((window) => ({ name: window.name, split: phaseSplit(loaded, [window]) }));
-    console.log(`\nThe app's CPU by phase, per stage (shares of its busy time):\n${formatPhases(splits)}`);
-    for (const { name, split } of splits) console.log(`${name}: ${split.busyMs} ms busy`);
+    const split = apps.map((_, index) => {
+      const file = newestProfile(profileDir("app"), startedAt, pids[index]);
+      if (!file) throw new Error("--profile given but an app wrote no .cpuprofile");
+      return parts(readProfile(file), windows[index] ?? [], (windows[index]?.length ?? 0) * settings.amount);
+    });
+    const [alone, after] = split as [Map<string, number>, Map<string, number>];
+    const labels = [...PARTS.map(([label]) => label), "other", "total"];
+    console.log("\nWhere an ads answer's CPU goes (µs per request, profiled, over each process's own slices):");
+    console.log("| part | ads only | after pages | change |\n| --- | --- | --- | --- |");
+    for (const label of labels) {
+      const a = alone.get(label) ?? 0;
+      const b = after.get(label) ?? 0;
+      console.log(`| ${label} | ${a.toFixed(2)} | ${b.toFixed(2)} | ${b - a >= 0 ? "+" : ""}${(b - a).toFixed(2)} |`);
+    }
   }
 }
 

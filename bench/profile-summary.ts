@@ -170,8 +170,9 @@ export function summarise({ file, profile, byId }: LoadedProfile, top = 25): Pro
  * The main thread's .cpuprofile written after `since` (epoch ms), if any. Files are
  * named CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; under tsx the loader's
  * worker thread writes one too, and it finishes last, so "newest" alone would pick it.
+ * With `pid`, only that process's.
  */
-export function newestProfile(folder: string, since = 0): string | undefined {
+export function newestProfile(folder: string, since = 0, pid?: number): string | undefined {
   let files: string[];
   try {
     files = readdirSync(folder).filter((name) => name.endsWith(".cpuprofile"));
@@ -181,7 +182,7 @@ export function newestProfile(folder: string, since = 0): string | undefined {
   const mainThread = (name: string) => name.split(".")[4] === "0";
   return files
     .map((name) => ({ name, file: path.join(folder, name), mtime: statSync(path.join(folder, name)).mtimeMs }))
-    .filter((entry) => entry.mtime >= since)
+    .filter((entry) => entry.mtime >= since && (pid === undefined || entry.name.split(".")[3] === String(pid)))
     .sort((a, b) => Number(mainThread(b.name)) - Number(mainThread(a.name)) || b.mtime - a.mtime)[0]?.file;
 }
 
