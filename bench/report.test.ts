@@ -48,7 +48,7 @@ describe("ratios of the paired main runs", () => {
   it("has nothing to say about a target that was not measured, or measured without its baseline", () => {
     const entries = ratios([run("app", "dashboard-document", 200)]);
     expect(entries.find((entry) => entry.target === "dashboard-document")).toMatchObject({ rps: null, rounds: [] });
-    expect(checks({ runs: [], settings, soak: null }).find((check) => check.id === "dashboard-document-ratio")).toMatchObject({ value: "not measured", met: null });
+    expect(checks({ runs: [], settings, soak: null }).find((check) => check.id === "dashboard-document-floor-ratio")).toMatchObject({ value: "not measured", met: null });
   });
 
   it("pairs the app with the floor and with the baseline from the same three-server rounds", () => {

@@ -169,7 +169,6 @@ export function checks(report: Pick<BenchReport, "runs" | "settings" | "soak">):
   return [
     ratioCheck("dashboard-document", "floor", 0.7),
     ratioCheck("sign-in-page", "floor", 0.9),
-    ratioCheck("dashboard-document", "baseline", 0.5),
     ratioCheck("ads", "baseline", 0.7),
     {
       id: "zero-errors",
