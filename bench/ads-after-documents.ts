@@ -1,9 +1,8 @@
-import { readFileSync } from "node:fs";
 import { SERVICE_NAMES } from "../upstream";
 import { option, positive } from "./config";
-import { measure, runLoad, type Target } from "./load";
-import { monotonicUs, type ProfileWindow } from "./profile-phases";
-import { newestProfile, readProfile, type LoadedProfile } from "./profile-summary";
+import { cpuUsPerRequest, measure, runLoad, type Target } from "./load";
+import { monotonicUs } from "./profile-phases";
+import { busySamples, newestProfile, readProfile, type LoadedProfile, type ProfileNode, type ProfileWindow } from "./profile-summary";
 import { DEMO_LOGINS, signIn } from "./sign-in";
 import { profileDir, startStack, type Stack } from "./stack";
 import { median } from "./stats";
@@ -38,18 +37,11 @@ interface Settings {
 
 const ads = publicAds();
 
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 /** One slice on one app: CPU µs per request, and when it ran (for the profile). */
 async function slice(stack: Stack, amount: number): Promise<{ us: number; window: ProfileWindow }> {
-  const pid = stack.app.pid ?? 0;
-  const before = cpuSeconds(pid);
   const fromUs = monotonicUs();
-  await runLoad({ url: stack.appBase + ads.path, connections: CONNECTIONS, amount, headers: ads.variants[0]?.headers });
-  return { us: ((cpuSeconds(pid) - before) * 1e6) / amount, window: { fromUs, toUs: monotonicUs() } };
+  const us = await cpuUsPerRequest(stack.app.pid ?? 0, { url: stack.appBase + ads.path, connections: CONNECTIONS, amount, headers: ads.variants[0]?.headers });
+  return { us, window: { fromUs, toUs: monotonicUs() } };
 }
 
 async function servePages(stack: Stack, warmS: number, warmPath: string | undefined): Promise<void> {
@@ -80,28 +72,20 @@ const PARTS: [string, (name: string, url: string) => boolean][] = [
   ["ticks and microtasks", (name) => name === "processTicksAndRejections" || name === "runMicrotasks"],
 ];
 
-function parts({ profile, byId }: LoadedProfile, windows: readonly ProfileWindow[], requests: number): Map<string, number> {
-  const us = new Map<string, number>();
-  let at = profile.startTime;
-  for (let i = 0; i < profile.samples.length; i++) {
-    at += profile.timeDeltas[i] ?? 0;
-    if (!windows.some((window) => at >= window.fromUs && at <= window.toUs)) continue;
-    let node = byId.get(profile.samples[i] as number);
-    const name = node?.callFrame.functionName;
-    if (!node || name === "(idle)" || name === "(program)") continue;
-    const delta = Math.max(0, profile.timeDeltas[i + 1] ?? 0) / requests;
-    let part = "other";
-    search: while (node) {
-      for (const [label, test] of PARTS) {
-        if (test(node.callFrame.functionName, node.callFrame.url)) {
-          part = label;
-          break search;
-        }
-      }
-      node = node.parent === undefined ? undefined : byId.get(node.parent);
+function parts(loaded: LoadedProfile, windows: readonly ProfileWindow[], requests: number): Map<string, number> {
+  const partOf = (leaf: ProfileNode): string => {
+    for (let node: ProfileNode | undefined = leaf; node; node = node.parent === undefined ? undefined : loaded.byId.get(node.parent)) {
+      const { functionName, url } = node.callFrame;
+      const part = PARTS.find(([, test]) => test(functionName, url));
+      if (part) return part[0];
     }
-    us.set(part, (us.get(part) ?? 0) + delta);
-    us.set("total", (us.get("total") ?? 0) + delta);
+    return "other";
+  };
+  const us = new Map<string, number>();
+  for (const { node, us: sampleUs } of busySamples(loaded, windows)) {
+    const part = partOf(node);
+    us.set(part, (us.get(part) ?? 0) + sampleUs / requests);
+    us.set("total", (us.get("total") ?? 0) + sampleUs / requests);
   }
   return us;
 }

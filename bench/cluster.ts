@@ -15,7 +15,6 @@ const seconds = Number(process.env.BENCH_DURATION_S ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const latency = Number(process.env.BENCH_LATENCY_MS ?? 20);
 
-
 interface Row {
   instances: number;
   requestsPerSecond: number;

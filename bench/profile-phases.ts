@@ -1,7 +1,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { CallFrame, LoadedProfile, ProfileNode } from "./profile-summary";
-import { newestProfile, readProfile } from "./profile-summary";
+import type { CallFrame, LoadedProfile, ProfileNode, ProfileWindow } from "./profile-summary";
+import { busySamples, newestProfile, readProfile } from "./profile-summary";
 
 /**
  * Where a server's CPU went, by phase of a request rather than by function: the
@@ -71,19 +71,14 @@ export interface PhaseSplit {
   phases: { phase: Phase; ms: number; pct: number }[];
 }
 
-/** A stretch of a profile, in the profile's own clock: µs of CLOCK_MONOTONIC, as `process.hrtime` counts (see monotonicUs). */
-export interface ProfileWindow {
-  fromUs: number;
-  toUs: number;
-}
-
 /** Now, in the clock V8 stamps its profiles with: a window taken in the bench process selects samples of a server's profile. */
 export function monotonicUs(): number {
   return Number(process.hrtime.bigint() / 1000n);
 }
 
 /** The split of the whole profile, or of the samples inside `windows` only (say, the runs at one connection). */
-export function phaseSplit({ file, profile, byId }: LoadedProfile, windows?: readonly ProfileWindow[]): PhaseSplit {
+export function phaseSplit(loaded: LoadedProfile, windows?: readonly ProfileWindow[]): PhaseSplit {
+  const { file, byId } = loaded;
   // Per node: the innermost phase on its stack, and whether a subtree-owning phase is above it (memoised).
   const OWNERS: readonly Phase[] = ["start-up (module loading)", "React render"];
   const memo = new Map<number, { innermost: Phase | undefined; owner: Phase | undefined }>();
@@ -104,13 +99,7 @@ export function phaseSplit({ file, profile, byId }: LoadedProfile, windows?: rea
 
   const us = new Map<Phase, number>();
   let busy = 0;
-  let at = profile.startTime;
-  for (let i = 0; i < profile.samples.length; i++) {
-    at += profile.timeDeltas[i] ?? 0;
-    if (windows && !windows.some((window) => at >= window.fromUs && at <= window.toUs)) continue;
-    const node = byId.get(profile.samples[i] as number);
-    const delta = Math.max(0, profile.timeDeltas[i + 1] ?? 0);
-    if (!node || node.callFrame.functionName === "(idle)" || node.callFrame.functionName === "(program)") continue;
+  for (const { node, us: delta } of busySamples(loaded, windows)) {
     const phase = phaseOfNode(node);
     us.set(phase, (us.get(phase) ?? 0) + delta);
     if (phase !== "start-up (module loading)") busy += delta;

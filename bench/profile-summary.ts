@@ -90,6 +90,27 @@ export function readProfile(file: string): LoadedProfile {
   return { file, profile, byId };
 }
 
+/** A stretch of a profile, in the profile's own clock: µs of CLOCK_MONOTONIC, as `process.hrtime` counts (profile-phases' monotonicUs). */
+export interface ProfileWindow {
+  fromUs: number;
+  toUs: number;
+}
+
+/**
+ * The samples taken while the process worked (not idle), inside `windows` if given,
+ * each with how long its frame kept running: the time until the next sample.
+ */
+export function* busySamples({ profile, byId }: LoadedProfile, windows?: readonly ProfileWindow[]): Generator<{ node: ProfileNode; us: number }> {
+  let at = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    at += profile.timeDeltas[i] ?? 0;
+    if (windows && !windows.some((window) => at >= window.fromUs && at <= window.toUs)) continue;
+    const node = byId.get(profile.samples[i] as number);
+    if (!node || node.callFrame.functionName === "(idle)" || node.callFrame.functionName === "(program)") continue;
+    yield { node, us: Math.max(0, profile.timeDeltas[i + 1] ?? 0) };
+  }
+}
+
 export function summarise({ file, profile, byId }: LoadedProfile, top = 25): ProfileSummary {
   const selfUs = new Map<number, number>();
   // timeDeltas[i] is the time before sample i was taken; the time until the next

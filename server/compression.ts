@@ -51,12 +51,12 @@ export function negotiate(header: string | undefined): Encoding | null {
   return br >= gzip ? "br" : "gzip";
 }
 
-export function compress(body: Buffer | string, encoding: Encoding): Buffer {
+export function compress(body: Buffer, encoding: Encoding): Buffer {
   return encoding === "br"
     ? brotliCompressSync(body, {
         params: {
           [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
-          [constants.BROTLI_PARAM_SIZE_HINT]: Buffer.byteLength(body),
+          [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
         },
       })
     : gzipSync(body, { level: GZIP_LEVEL });

@@ -64,7 +64,8 @@ function launch(port: number): Promise<{ child: ChildProcess; ready: boolean; ou
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      child.stdout?.removeAllListeners("data");
+      child.stdout?.off("data", listen);
+      child.stderr?.off("data", listen);
       // Keep reading, so a chatty server never blocks on a full pipe.
       child.stdout?.resume();
       child.stderr?.resume();
